@@ -1,0 +1,3 @@
+from mock_ecs.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,132 @@
+"""``mock-ecs serve`` and ``mock-ecs check-fixtures``.
+
+Every field of :class:`~mock_ecs.settings.Settings` is a ``serve`` flag (``--stopping-seconds``,
+``--no-check-nonce``); a flag given wins over its ``MOCK_ECS_*`` environment variable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from mock_ecs.app import MockEcsApp, create_app
+from mock_ecs.settings import Settings
+from mock_ecs.store import tables
+from mock_ecs.store.database import IncompatibleDatabase
+from mock_ecs.store.fixtures import FixtureError, read_file
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "check-fixtures":
+        return _check_fixtures(args.files)
+    overrides = {
+        name: value
+        for name, value in vars(args).items()
+        if name in Settings.model_fields and value is not None
+    }
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as error:
+        for problem in error.errors():
+            print(
+                f"mock-ecs: --{'-'.join(str(p) for p in problem['loc'])}: {problem['msg']}", file=sys.stderr
+            )
+        return 2
+    return serve(settings)
+
+
+def serve(settings: Settings) -> int:
+    try:
+        app = create_app(settings)
+    except (FixtureError, IncompatibleDatabase) as error:
+        print(f"mock-ecs: {error}", file=sys.stderr)
+        return 2
+    config = uvicorn.Config(
+        app, host=settings.host, port=settings.port, log_level=settings.log_level, lifespan="on"
+    )
+    server = uvicorn.Server(config)
+    asyncio.run(_serve(server, app))
+    return 0 if server.started else 1
+
+
+async def _serve(server: uvicorn.Server, app: MockEcsApp) -> None:
+    task = asyncio.create_task(server.serve())
+    while not server.started and not task.done():
+        await asyncio.sleep(0.01)
+    if server.started:
+        port = server.servers[0].sockets[0].getsockname()[1]
+        print(_banner(app, port), flush=True)
+    await task
+
+
+def _banner(app: MockEcsApp, port: int) -> str:
+    settings = app.runtime.settings
+    url = f"http://{settings.host}:{port}"
+    keys = tables.ACCESS_KEYS
+    with app.runtime.database.transaction() as store:
+        key = store.connection.execute(
+            select(keys.c.id, keys.c.secret, keys.c.account_id)
+            .where(keys.c.active.is_(True))
+            .order_by(keys.c.account_id, keys.c.id)
+        ).first()
+    lines = [
+        f"mock-ecs {version('mock-ecs')} is serving the ECS API (2014-05-26) at {url}",
+        f"  control plane: {url}/_mock/  (OpenAPI: {url}/_mock/docs)",
+        f"  database:      {app.runtime.database.display_url}",
+        f"  fixtures:      {settings.fixtures}",
+    ]
+    if key is None:
+        lines.append("  access key:    none active: add one with POST /_mock/fixtures")
+    else:
+        lines.append(f"  access key:    {key.id}  secret: {key.secret}  (account {key.account_id})")
+    if not settings.check_timestamp:
+        lines.append("  relaxed:       request timestamps are not checked")
+    if not settings.check_nonce:
+        lines.append("  relaxed:       signature nonces may be reused")
+    return "\n".join(lines)
+
+
+def _check_fixtures(files: list[Path]) -> int:
+    failed = False
+    for path in files:
+        try:
+            document = read_file(path)
+        except FixtureError as error:
+            print(error, file=sys.stderr)
+            failed = True
+        else:
+            print(
+                f"{path}: ok ({len(document.regions)} regions, {len(document.accounts)} accounts, "
+                f"{len(document.instances)} instances)"
+            )
+    return 1 if failed else 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mock-ecs", description="A local Alibaba Cloud ECS API (2014-05-26)."
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version('mock-ecs')}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve_parser = commands.add_parser("serve", help="run the server")
+    for name, field in Settings.model_fields.items():
+        flag = "--" + name.replace("_", "-")
+        env = f"MOCK_ECS_{name.upper()}"
+        options: dict[str, Any] = {"dest": name, "default": None, "help": f"{field.description} [{env}]"}
+        if field.annotation is bool:
+            options["action"] = argparse.BooleanOptionalAction
+        serve_parser.add_argument(flag, **options)
+    check = commands.add_parser("check-fixtures", help="validate fixtures files and exit")
+    check.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    return parser

@@ -1,0 +1,74 @@
+"""The control plane as a FastAPI application, with its own JSON error shape."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from http import HTTPStatus
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from mock_ecs.control.routes import router
+from mock_ecs.protocol.errors import StateConflict
+from mock_ecs.runtime import Runtime
+
+log = logging.getLogger("mock_ecs.control")
+
+
+def create_control_app(runtime: Runtime, actions: Iterable[str]) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        runtime.close()
+
+    app = FastAPI(
+        title="mock-ecs control plane",
+        description="Seed data, move the mock clock and inspect instances. The ECS API itself "
+        "answers at / with the Alibaba Cloud RPC protocol.",
+        docs_url="/_mock/docs",
+        openapi_url="/_mock/openapi.json",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    app.state.actions = sorted(actions)
+    app.include_router(router)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StateConflict, _conflict)
+    app.add_exception_handler(Exception, _internal_error)
+    return app
+
+
+def _error(status: int, message: str, detail: list[dict[str, object]] | None = None) -> JSONResponse:
+    body: dict[str, object] = {"error": HTTPStatus(status).phrase.replace(" ", ""), "message": message}
+    if detail is not None:
+        body["detail"] = detail
+    return JSONResponse(body, status_code=status)
+
+
+async def _http_error(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, HTTPException)
+    return _error(error.status_code, str(error.detail))
+
+
+async def _validation_error(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    problems = [
+        {"field": ".".join(str(part) for part in e["loc"]), "message": e["msg"]} for e in error.errors()
+    ]
+    message = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
+    return _error(422, message, problems)
+
+
+async def _conflict(_request: Request, _error_: Exception) -> JSONResponse:
+    return _error(409, "the instance changed under this request; try again")
+
+
+async def _internal_error(_request: Request, error: Exception) -> JSONResponse:
+    log.exception("control plane error", exc_info=error)
+    return _error(500, f"{type(error).__name__}: {error}")

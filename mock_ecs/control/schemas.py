@@ -1,0 +1,101 @@
+"""The JSON shapes of the control plane (design notes §3, a contract: change only by adding)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from mock_ecs.ecs.lifecycle import Status
+from mock_ecs.store.fixtures import LockSpec
+
+
+class ControlError(BaseModel):
+    error: str
+    message: str
+    detail: list[dict[str, Any]] | None = None
+
+
+class Health(BaseModel):
+    status: str
+    version: str
+    database: str
+    api_version: str
+    actions: list[str]
+
+
+class ResetResult(BaseModel):
+    status: str
+    instances: int
+
+
+class FixturesResult(BaseModel):
+    instances: list[str]
+
+
+class Phase(BaseModel):
+    operation: str
+    status: Status
+    started_at: str
+    ends_at: str  # when the phase under way ends
+    settles_to: Status
+    settles_at: str  # when the whole operation is over
+
+
+class InstanceView(BaseModel):
+    id: str
+    name: str
+    account: str
+    region: str
+    zone: str
+    instance_type: str
+    image_id: str
+    hostname: str
+    status: Status  # as the mock clock sees it now
+    phase: Phase | None
+    locks: list[LockSpec]
+    stopping_seconds: float | None
+    starting_seconds: float | None
+    created_at: str
+
+
+class InstanceList(BaseModel):
+    instances: list[InstanceView]
+
+
+class InstancePatch(BaseModel):
+    """Set a status (ending any operation under way), the locks, or phase durations."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: Status | None = None
+    locks: list[LockSpec] | None = None
+    stopping_seconds: float | None = Field(None, ge=0)
+    starting_seconds: float | None = Field(None, ge=0)
+
+
+class AccountView(BaseModel):
+    id: str
+    balance: float
+
+
+class AccountPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    balance: float
+
+
+class ClockView(BaseModel):
+    now: str
+    epoch: float
+    frozen: bool
+
+
+class ClockCommand(BaseModel):
+    """Applied in this order: ``freeze``, then ``set``, then ``advance_seconds``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    freeze: bool | None = None
+    set: str | None = Field(None, description="An ISO 8601 time, e.g. 2026-01-01T00:00:00Z")
+    advance_seconds: float | None = Field(None, description="May be fractional, and negative")

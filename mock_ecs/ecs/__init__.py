@@ -1,0 +1,23 @@
+"""The ECS product (API version 2014-05-26): actions, lifecycle and domain rules; no HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from mock_ecs.ecs.instances import EcsStore
+from mock_ecs.ecs.lifecycle import PhaseDurations
+from mock_ecs.ecs.reboot_instances import reboot_instances
+from mock_ecs.protocol.render import Body
+from mock_ecs.protocol.request import ApiCall
+
+API_VERSION = "2014-05-26"
+
+Action = Callable[[ApiCall, EcsStore], Body]
+
+
+def actions(defaults: PhaseDurations) -> dict[str, Action]:
+    """Every implemented action by name; others answer ``InvalidAction.NotFound``."""
+    return {
+        "RebootInstances": partial(reboot_instances, defaults=defaults),
+    }

@@ -1,0 +1,42 @@
+"""Realistic resource ids: ``i-`` then the region's prefix, as the real service names them."""
+
+from __future__ import annotations
+
+import random
+import string
+
+# Prefixes the real service gives instance ids per region (i-bp… is Hangzhou, i-uf… Shanghai).
+_REGION_PREFIXES = {
+    "cn-hangzhou": "bp",
+    "cn-shanghai": "uf",
+    "cn-beijing": "2z",
+    "cn-shenzhen": "wz",
+    "cn-qingdao": "m5",
+    "cn-zhangjiakou": "8v",
+    "cn-huhehaote": "hp",
+    "cn-chengdu": "2v",
+    "cn-hongkong": "j6",
+    "ap-southeast-1": "t4",
+    "ap-southeast-2": "p0w",
+    "ap-southeast-3": "8ps",
+    "ap-southeast-5": "k1a",
+    "ap-northeast-1": "6we",
+    "ap-south-1": "a2d",
+    "us-west-1": "rj9",
+    "us-east-1": "0xi",
+    "eu-central-1": "gw8",
+    "eu-west-1": "d7o",
+    "me-east-1": "eb3",
+}
+_ALPHABET = string.ascii_lowercase + string.digits
+_ID_LENGTH = 20  # after "i-"
+
+
+def instance_id(region_id: str, rng: random.Random) -> str:
+    prefix = _REGION_PREFIXES.get(region_id) or "".join(rng.choices(_ALPHABET, k=2))
+    return "i-" + prefix + "".join(rng.choices(_ALPHABET, k=_ID_LENGTH - len(prefix)))
+
+
+def host_name(instance_id: str) -> str:
+    """The default host name of an instance: ``iZ<id without i->Z``."""
+    return f"iZ{instance_id.removeprefix('i-')}Z"

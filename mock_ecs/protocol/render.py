@@ -1,0 +1,93 @@
+"""Handlers return data; this module alone turns it into bytes (spec §5).
+
+A body is a mapping in the documented key order. A documented list is :class:`Items`: JSON
+renders it as a wrapper object holding an array (always an array, even of one), XML as the
+wrapper element repeating the singular element.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TypeAlias
+
+from lxml import etree
+
+from mock_ecs.protocol.errors import ApiError
+from mock_ecs.protocol.request import Format
+
+Scalar: TypeAlias = str | int | float | bool | None
+Value: TypeAlias = "Scalar | Mapping[str, Value] | Items"
+Body: TypeAlias = Mapping[str, Value]
+
+CONTENT_TYPES = {
+    Format.JSON: "application/json;charset=utf-8",
+    Format.XML: "text/xml;charset=utf-8",
+}
+XML_DECLARATION = b"<?xml version='1.0' encoding='UTF-8'?>"
+
+
+@dataclass(frozen=True)
+class Items:
+    """A documented list: ``{"InstanceResponses": Items("InstanceResponse", [...])}``."""
+
+    item: str
+    values: Sequence[Value]
+
+
+def render(root: str, body: Body, fmt: Format) -> bytes:
+    """Render a body under its root element (``RebootInstancesResponse``, ``Error``)."""
+    if fmt is Format.JSON:
+        return json.dumps(_plain(body), ensure_ascii=False, separators=(",", ":")).encode()
+    element = etree.Element(root)
+    _fill(element, body)
+    return XML_DECLARATION + etree.tostring(element, encoding="UTF-8")
+
+
+def success_body(request_id: str, body: Body) -> Body:
+    return {"RequestId": request_id, **body}
+
+
+def error_body(error: ApiError, request_id: str, host_id: str) -> Body:
+    recommend = f"https://api.aliyun.com/troubleshoot?q={error.code}&product=Ecs&requestId={request_id}"
+    return {
+        "RequestId": request_id,
+        "HostId": host_id,
+        "Code": error.code,
+        "Message": error.message,
+        "Recommend": _CData(recommend),
+    }
+
+
+class _CData(str):
+    """Text that XML wraps in CDATA (the envelope's ``Recommend``); plain text in JSON."""
+
+
+def _plain(value: Value) -> object:
+    if isinstance(value, Items):
+        return {value.item: [_plain(entry) for entry in value.values]}
+    if isinstance(value, Mapping):
+        return {name: _plain(entry) for name, entry in value.items()}
+    return str(value) if isinstance(value, _CData) else value
+
+
+def _fill(element: etree._Element, value: Value) -> None:
+    if isinstance(value, Items):
+        for entry in value.values:
+            _fill(etree.SubElement(element, value.item), entry)
+    elif isinstance(value, Mapping):
+        for name, entry in value.items():
+            _fill(etree.SubElement(element, name), entry)
+    else:
+        element.text = _text(value)
+
+
+def _text(value: Scalar) -> str | etree.CDATA:
+    if isinstance(value, _CData):
+        return etree.CDATA(str(value))
+    if value is None:
+        return ""  # an empty element is written <A></A>, as the service does
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

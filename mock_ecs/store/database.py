@@ -1,0 +1,107 @@
+"""Engine set-up, schema creation, and one transaction per request.
+
+SQLite (the default) runs in WAL mode, and every transaction begins ``IMMEDIATE``: it takes
+the write lock up front, so a check-and-set can never interleave with another worker's, and
+readers are never blocked. Any other SQLAlchemy URL (PostgreSQL) works too; there the
+``version`` guard of each instance row catches the lost updates that ``READ COMMITTED`` lets
+through (``StateConflict``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
+from sqlmodel import SQLModel
+
+from mock_ecs.clock import WallClock
+from mock_ecs.store import tables
+from mock_ecs.store.session import StoreSession
+
+
+class IncompatibleDatabase(Exception):
+    """The database was written by another schema version of mock-ecs."""
+
+
+class Database:
+    def __init__(self, url: str, wall_clock: WallClock) -> None:
+        self.url = make_url(url)
+        self.wall_clock = wall_clock
+        self.engine = _create_engine(url)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def prepare(self) -> bool:
+        """Create the schema if missing; True when the database is new (holds no data yet)."""
+        existing = set(inspect(self.engine).get_table_names())
+        if existing and tables.Meta.__tablename__ not in existing:
+            raise IncompatibleDatabase(f"{self.display_url} holds tables that mock-ecs did not create")
+        SQLModel.metadata.create_all(self.engine)
+        with self.transaction() as store:
+            stored = store.connection.execute(
+                select(tables.META.c.value).where(tables.META.c.key == "schema_version")
+            ).scalar()
+            if stored is None:
+                store.connection.execute(
+                    tables.META.insert().values(key="schema_version", value=tables.SCHEMA_VERSION)
+                )
+            elif stored != tables.SCHEMA_VERSION:
+                raise IncompatibleDatabase(
+                    f"{self.display_url} has schema version {stored}; this mock-ecs needs "
+                    f"{tables.SCHEMA_VERSION}. Start with --reset or use another --db."
+                )
+            return store.is_empty()
+
+    @contextmanager
+    def transaction(self) -> Iterator[StoreSession]:
+        with self.engine.begin() as connection:
+            store = StoreSession(connection, self.wall_clock)
+            yield store
+            store.flush()
+
+    @property
+    def display_url(self) -> str:
+        return self.url.render_as_string(hide_password=True)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _create_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    memory = parsed.database in (None, "", ":memory:")
+    if not memory and parsed.database:
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    options: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
+    if memory:
+        # One shared connection keeps an in-memory database alive; every use of it runs on
+        # the server's event loop thread, one at a time.
+        options["poolclass"] = StaticPool
+    engine = create_engine(url, **options)
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's own is deferred).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        if not memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine

@@ -1,0 +1,233 @@
+"""One store transaction: the queries of the API's hot path, in SQLAlchemy Core.
+
+A :class:`StoreSession` is what the gateway calls a ``CredentialStore`` and what the ECS
+actions call an ``EcsStore``. Core statements on the request's one connection, rather than
+an ORM session per request, keep the hot path lean (design notes §2).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy import Connection, Row, delete, exists, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, SQLModel
+
+from mock_ecs.clock import ClockSetting, WallClock
+from mock_ecs.ecs.instances import InstanceState, Lock
+from mock_ecs.ecs.lifecycle import LockReason, Phase, Schedule, Status
+from mock_ecs.protocol.authentication import AccessKey
+from mock_ecs.protocol.errors import StateConflict
+from mock_ecs.store import tables
+
+# Nonces are kept twice as long as the 15-minute timestamp window that could replay them.
+NONCE_RETENTION_SECONDS = 2 * 15 * 60
+_NONCE_PURGE_EVERY = 1000  # expired nonces are purged on about one insert in this many
+
+_instances = tables.INSTANCES
+_locks = tables.INSTANCE_LOCKS
+_nonces = tables.NONCES
+_keys = tables.ACCESS_KEYS
+_accounts = tables.ACCOUNTS
+_regions = tables.REGIONS
+_clock = tables.CLOCK
+
+
+class StoreSession:
+    def __init__(self, connection: Connection, wall_clock: WallClock) -> None:
+        self.connection = connection
+        self.wall_clock = wall_clock
+        self._orm: Session | None = None
+
+    @property
+    def orm(self) -> Session:
+        """A SQLModel session inside this same transaction, for the control plane."""
+        if self._orm is None:
+            self._orm = Session(bind=self.connection)
+        return self._orm
+
+    def flush(self) -> None:
+        if self._orm is not None:
+            self._orm.flush()
+
+    def wipe(self) -> None:
+        """Delete every row but the schema version: a reset, before the fixtures load again."""
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            if table is not tables.META:
+                self.connection.execute(delete(table))
+
+    def is_empty(self) -> bool:
+        return not any(
+            self.connection.execute(select(exists().select_from(table))).scalar()
+            for table in (_regions, _accounts, _instances)
+        )
+
+    # -- credentials --------------------------------------------------------------------
+
+    def find_access_key(self, access_key_id: str) -> AccessKey | None:
+        row = self.connection.execute(select(_keys).where(_keys.c.id == access_key_id)).first()
+        if row is None:
+            return None
+        allowed = None if row.allowed_actions is None else frozenset(json.loads(row.allowed_actions))
+        return AccessKey(
+            id=row.id,
+            secret=row.secret,
+            account_id=row.account_id,
+            active=row.active,
+            security_token=row.security_token,
+            token_expires_at=row.token_expires_at,
+            allowed_actions=allowed,
+        )
+
+    def remember_nonce(self, access_key_id: str, nonce: str, seen_at: float) -> bool:
+        values = {"access_key_id": access_key_id, "nonce": nonce, "seen_at": seen_at}
+        dialect = self.connection.dialect.name
+        if dialect == "sqlite":
+            statement: Any = sqlite.insert(_nonces).values(values).on_conflict_do_nothing()
+        elif dialect == "postgresql":
+            statement = postgresql.insert(_nonces).values(values).on_conflict_do_nothing()
+        else:  # a database without upsert: look first (the transaction holds the row's key)
+            used = self.connection.execute(
+                select(_nonces.c.nonce).where(
+                    _nonces.c.access_key_id == access_key_id, _nonces.c.nonce == nonce
+                )
+            ).first()
+            if used is not None:
+                return False
+            statement = _nonces.insert().values(values)
+        inserted = self.connection.execute(statement).rowcount == 1
+        if inserted and hash(nonce) % _NONCE_PURGE_EVERY == 0:
+            self.connection.execute(
+                delete(_nonces).where(_nonces.c.seen_at < seen_at - NONCE_RETENTION_SECONDS)
+            )
+        return inserted
+
+    # -- the mock clock -----------------------------------------------------------------
+
+    @cached_property
+    def clock_setting(self) -> ClockSetting:
+        row = self.connection.execute(
+            select(_clock.c.frozen_at, _clock.c.offset).where(_clock.c.id == 1)
+        ).first()
+        return ClockSetting() if row is None else ClockSetting(row.frozen_at, row.offset)
+
+    def save_clock_setting(self, setting: ClockSetting) -> None:
+        values = {"frozen_at": setting.frozen_at, "offset": setting.offset}
+        if self.connection.execute(update(_clock).where(_clock.c.id == 1).values(values)).rowcount == 0:
+            self.connection.execute(_clock.insert().values(id=1, **values))
+        self.__dict__["clock_setting"] = setting
+
+    def mock_now(self) -> float:
+        return self.clock_setting.now(self.wall_clock())
+
+    # -- ECS ----------------------------------------------------------------------------
+
+    def region_exists(self, region_id: str) -> bool:
+        return (
+            self.connection.execute(select(_regions.c.id).where(_regions.c.id == region_id)).first()
+            is not None
+        )
+
+    def account_balance(self, account_id: str) -> float:
+        balance = self.connection.execute(
+            select(_accounts.c.balance).where(_accounts.c.id == account_id)
+        ).scalar()
+        return 0.0 if balance is None else float(balance)
+
+    def instances(self, account_id: str, region_id: str, ids: Sequence[str]) -> Mapping[str, InstanceState]:
+        return self.instance_states(
+            _instances.c.id.in_(ids),
+            _instances.c.account_id == account_id,
+            _instances.c.region_id == region_id,
+        )
+
+    def instance_states(self, *conditions: ColumnElement[bool]) -> dict[str, InstanceState]:
+        return {state.id: state for _, state in self.instance_rows(*conditions)}
+
+    def instance_rows(self, *conditions: ColumnElement[bool]) -> list[tuple[Row[Any], InstanceState]]:
+        """Matching instances in creation order: each stored row, and its lifecycle state."""
+        rows = self.connection.execute(select(_instances).where(*conditions).order_by(_instances.c.seq)).all()
+        if not rows:
+            return []
+        locks: dict[str, list[Lock]] = {}
+        lock_rows = self.connection.execute(
+            select(_locks).where(_locks.c.instance_id.in_([row.id for row in rows])).order_by(_locks.c.reason)
+        )
+        for lock in lock_rows:
+            locks.setdefault(lock.instance_id, []).append(Lock(LockReason(lock.reason), lock.message))
+        return [(row, instance_state(row, locks.get(row.id, []))) for row in rows]
+
+    def start_schedule(self, instance: InstanceState, schedule: Schedule) -> None:
+        values = {"status": instance.status_at(schedule.started_at), **schedule_columns(schedule)}
+        self.update_instance(instance, values)
+
+    def update_instance(self, instance: InstanceState, values: Mapping[str, Any]) -> None:
+        """Check-and-set: applies only if nobody changed the instance since it was read."""
+        result = self.connection.execute(
+            update(_instances)
+            .where(_instances.c.id == instance.id, _instances.c.version == instance.version)
+            .values(**values, version=instance.version + 1)
+        )
+        if result.rowcount != 1:
+            raise StateConflict(instance.id)
+
+
+def instance_state(row: Row[Any], locks: Sequence[Lock]) -> InstanceState:
+    schedule = None
+    if row.operation is not None:
+        phases = [Phase(Status(row.phase1_status), _float(row.phase1_ends_at))]
+        if row.phase2_status is not None:
+            phases.append(Phase(Status(row.phase2_status), _float(row.phase2_ends_at)))
+        schedule = Schedule(
+            row.operation, _float(row.operation_started_at), tuple(phases), Status(row.settles_to)
+        )
+    return InstanceState(
+        id=row.id,
+        account_id=row.account_id,
+        region_id=row.region_id,
+        status=Status(row.status),
+        schedule=schedule,
+        locks=tuple(locks),
+        version=row.version,
+        stopping_seconds=row.stopping_seconds,
+        starting_seconds=row.starting_seconds,
+    )
+
+
+def schedule_columns(schedule: Schedule | None) -> dict[str, Any]:
+    """The columns that store a schedule (all NULL for none); at most two phases fit."""
+    if schedule is None:
+        return dict.fromkeys(_SCHEDULE_COLUMNS)
+    if len(schedule.phases) > 2:
+        raise ValueError(f"{schedule.operation}: the instances table stores at most two phases")
+    second = schedule.phases[1] if len(schedule.phases) == 2 else None
+    return {
+        "operation": schedule.operation,
+        "operation_started_at": schedule.started_at,
+        "phase1_status": schedule.phases[0].status.value,
+        "phase1_ends_at": schedule.phases[0].ends_at,
+        "phase2_status": second.status.value if second else None,
+        "phase2_ends_at": second.ends_at if second else None,
+        "settles_to": schedule.settles_to.value,
+    }
+
+
+_SCHEDULE_COLUMNS = (
+    "operation",
+    "operation_started_at",
+    "phase1_status",
+    "phase1_ends_at",
+    "phase2_status",
+    "phase2_ends_at",
+    "settles_to",
+)
+
+
+def _float(value: float | None) -> float:
+    if value is None:
+        raise ValueError("an instance schedule is missing a time")
+    return float(value)

@@ -1,0 +1,122 @@
+"""The database schema, as SQLModel tables. All state lives here and nowhere else.
+
+Times are epoch seconds (floats): wall time for nonces and security tokens, mock time for
+everything about instances. An instance's status is not a column one can read alone: it is
+derived from ``status`` and the schedule columns with the mock clock (``mock_ecs.ecs.lifecycle``).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+# Bump when a table changes: an older database is refused with a clear message rather
+# than misread (mock_ecs.store.database).
+SCHEMA_VERSION = "1"
+
+
+class Meta(SQLModel, table=True):
+    __tablename__ = "meta"
+
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class Region(SQLModel, table=True):
+    __tablename__ = "regions"
+
+    id: str = Field(primary_key=True)
+    position: int = Field(index=True)  # listing order: the order the fixtures give
+    local_names: str = "{}"  # JSON {"zh-CN": …, "en-US": …, "ja": …}
+
+
+class Zone(SQLModel, table=True):
+    __tablename__ = "zones"
+
+    id: str = Field(primary_key=True)
+    region_id: str = Field(foreign_key="regions.id", index=True)
+    position: int
+
+
+class Account(SQLModel, table=True):
+    __tablename__ = "accounts"
+
+    id: str = Field(primary_key=True)
+    balance: float = 0.0
+
+
+class AccessKey(SQLModel, table=True):
+    __tablename__ = "access_keys"
+
+    id: str = Field(primary_key=True)
+    secret: str
+    account_id: str = Field(foreign_key="accounts.id", index=True)
+    active: bool = True
+    security_token: str | None = None
+    token_expires_at: float | None = None
+    allowed_actions: str | None = None  # JSON list; NULL allows every action
+
+
+class Instance(SQLModel, table=True):
+    __tablename__ = "instances"
+    __table_args__ = (Index("ix_instances_owner", "account_id", "region_id", "seq"),)
+
+    id: str = Field(primary_key=True)
+    seq: int = Field(unique=True)  # creation order: stable listing order
+    account_id: str = Field(foreign_key="accounts.id")
+    region_id: str = Field(foreign_key="regions.id")
+    zone_id: str = Field(foreign_key="zones.id")
+    name: str
+    hostname: str
+    instance_type: str
+    image_id: str
+    created_at: float
+    # Lifecycle: the status before the schedule began (or the status, with no schedule),
+    # then up to two timed phases and the status the operation settles to.
+    status: str
+    operation: str | None = None
+    operation_started_at: float | None = None
+    phase1_status: str | None = None
+    phase1_ends_at: float | None = None
+    phase2_status: str | None = None
+    phase2_ends_at: float | None = None
+    settles_to: str | None = None
+    stopping_seconds: float | None = None
+    starting_seconds: float | None = None
+    version: int = 0  # bumped by every change: the check-and-set guard
+
+
+class InstanceLock(SQLModel, table=True):
+    __tablename__ = "instance_locks"
+
+    instance_id: str = Field(foreign_key="instances.id", primary_key=True, ondelete="CASCADE")
+    reason: str = Field(primary_key=True)
+    message: str = ""
+
+
+class Nonce(SQLModel, table=True):
+    __tablename__ = "nonces"
+
+    access_key_id: str = Field(primary_key=True)
+    nonce: str = Field(primary_key=True)
+    seen_at: float = Field(index=True)
+
+
+class ClockRow(SQLModel, table=True):
+    __tablename__ = "clock"
+
+    id: int = Field(default=1, primary_key=True)
+    frozen_at: float | None = None
+    offset: float = 0.0
+
+
+# The same tables for SQLAlchemy Core, typed (the hot path and bulk statements use these).
+META = SQLModel.metadata.tables["meta"]
+REGIONS = SQLModel.metadata.tables["regions"]
+ZONES = SQLModel.metadata.tables["zones"]
+ACCOUNTS = SQLModel.metadata.tables["accounts"]
+ACCESS_KEYS = SQLModel.metadata.tables["access_keys"]
+INSTANCES = SQLModel.metadata.tables["instances"]
+INSTANCE_LOCKS = SQLModel.metadata.tables["instance_locks"]
+NONCES = SQLModel.metadata.tables["nonces"]
+CLOCK = SQLModel.metadata.tables["clock"]
