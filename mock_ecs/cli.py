@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import random
 import sys
 from collections.abc import Sequence
 from importlib.metadata import version
@@ -19,10 +20,11 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from mock_ecs.app import MockEcsApp, create_app
+from mock_ecs.clock import system_wall_clock
 from mock_ecs.settings import Settings
 from mock_ecs.store import tables
-from mock_ecs.store.database import IncompatibleDatabase
-from mock_ecs.store.fixtures import FixtureError, read_file
+from mock_ecs.store.database import Database, IncompatibleDatabase
+from mock_ecs.store.fixtures import FixtureDocument, FixtureError, apply_document, read_file
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -39,9 +41,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings(**overrides)
     except ValidationError as error:
         for problem in error.errors():
-            print(
-                f"mock-ecs: --{'-'.join(str(p) for p in problem['loc'])}: {problem['msg']}", file=sys.stderr
-            )
+            # Name the setting both ways it can be given: the value may come from either.
+            name = str(problem["loc"][0]) if problem["loc"] else ""
+            where = f"--{name.replace('_', '-')} (MOCK_ECS_{name.upper()})"
+            print(f"mock-ecs: {where}: {problem['msg']}", file=sys.stderr)
         return 2
     return serve(settings)
 
@@ -77,8 +80,9 @@ def _banner(app: MockEcsApp, port: int) -> str:
     with app.runtime.database.transaction() as store:
         key = store.connection.execute(
             select(keys.c.id, keys.c.secret, keys.c.account_id)
-            .where(keys.c.active.is_(True))
-            .order_by(keys.c.account_id, keys.c.id)
+            # A key the user can sign with as it is: an STS key needs its token as well.
+            .where(keys.c.active.is_(True), keys.c.security_token.is_(None))
+            .order_by(keys.c.allowed_actions.is_not(None), keys.c.account_id, keys.c.id)
         ).first()
     lines = [
         f"mock-ecs {version('mock-ecs')} is serving the ECS API (2014-05-26) at {url}",
@@ -101,7 +105,7 @@ def _check_fixtures(files: list[Path]) -> int:
     failed = False
     for path in files:
         try:
-            document = read_file(path)
+            document = _load_alone(path)
         except FixtureError as error:
             print(error, file=sys.stderr)
             failed = True
@@ -111,6 +115,20 @@ def _check_fixtures(files: list[Path]) -> int:
                 f"{len(document.instances)} instances)"
             )
     return 1 if failed else 0
+
+
+def _load_alone(path: Path) -> FixtureDocument:
+    """Load a file into an empty throwaway database, as ``serve`` does: references (accounts,
+    regions, zones) and duplicate ids are checked only on load."""
+    document = read_file(path)
+    database = Database("sqlite://", system_wall_clock)
+    try:
+        database.prepare()
+        with database.transaction() as store:
+            apply_document(store, document, str(path), random.Random(0))
+    finally:
+        database.dispose()
+    return document
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -28,7 +28,7 @@ class Runtime:
 
     def start(self) -> None:
         """Create the schema; load the fixtures into a new database (or on ``--reset``)."""
-        if self.database.prepare() or self.settings.reset:
+        if self.database.prepare(replace=self.settings.reset) or self.settings.reset:
             self.reset()
 
     def reset(self) -> int:

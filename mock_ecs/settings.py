@@ -36,10 +36,17 @@ class Settings(BaseSettings):
         description="Fixtures loaded into a new database and on POST /_mock/reset.",
     )
     reset: bool = Field(False, description="Start from the fixtures, dropping the stored state.")
-    stopping_seconds: float = Field(5.0, ge=0, description="How long an instance stays Stopping.")
-    starting_seconds: float = Field(5.0, ge=0, description="How long an instance stays Starting.")
+    stopping_seconds: float = Field(
+        5.0, ge=0, allow_inf_nan=False, description="How long an instance stays Stopping."
+    )
+    starting_seconds: float = Field(
+        5.0, ge=0, allow_inf_nan=False, description="How long an instance stays Starting."
+    )
     force_stopping_seconds: float = Field(
-        1.0, ge=0, description="Stopping phase of ForceReboot/ForceStop (capped by stopping_seconds)."
+        1.0,
+        ge=0,
+        allow_inf_nan=False,
+        description="Stopping phase of ForceReboot/ForceStop (capped by stopping_seconds).",
     )
     check_timestamp: bool = Field(True, description="Reject requests signed more than 15 minutes off.")
     check_nonce: bool = Field(True, description="Reject a SignatureNonce used before by the same key.")

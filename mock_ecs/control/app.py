@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
-from http import HTTPStatus
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -44,8 +43,22 @@ def create_control_app(runtime: Runtime, actions: Iterable[str]) -> FastAPI:
     return app
 
 
+# Spelled out rather than taken from http.HTTPStatus, whose phrases change between Python
+# versions (422 became "Unprocessable Content" in 3.13): these names are part of the contract.
+_ERROR_NAMES = {
+    400: "BadRequest",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "NotFound",
+    405: "MethodNotAllowed",
+    409: "Conflict",
+    422: "UnprocessableEntity",
+    500: "InternalServerError",
+}
+
+
 def _error(status: int, message: str, detail: list[dict[str, object]] | None = None) -> JSONResponse:
-    body: dict[str, object] = {"error": HTTPStatus(status).phrase.replace(" ", ""), "message": message}
+    body: dict[str, object] = {"error": _ERROR_NAMES.get(status, "Error"), "message": message}
     if detail is not None:
         body["detail"] = detail
     return JSONResponse(body, status_code=status)

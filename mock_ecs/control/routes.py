@@ -153,6 +153,10 @@ async def set_clock(command: schemas.ClockCommand, runtime: RuntimeDep) -> schem
                 raise HTTPException(_UNPROCESSABLE, f"set: not an ISO 8601 time: {command.set!r}") from None
         if command.advance_seconds is not None:
             setting = setting.advance(command.advance_seconds)
+        try:
+            isoformat(setting.now(wall))
+        except (ValueError, OverflowError, OSError):
+            raise HTTPException(_UNPROCESSABLE, "the clock would leave the years 1970 to 9999") from None
         store.save_clock_setting(setting)
         return _clock_view(store)
 

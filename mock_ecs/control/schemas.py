@@ -70,8 +70,8 @@ class InstancePatch(BaseModel):
 
     status: Status | None = None
     locks: list[LockSpec] | None = None
-    stopping_seconds: float | None = Field(None, ge=0)
-    starting_seconds: float | None = Field(None, ge=0)
+    stopping_seconds: float | None = Field(None, ge=0, allow_inf_nan=False)
+    starting_seconds: float | None = Field(None, ge=0, allow_inf_nan=False)
 
 
 class AccountView(BaseModel):
@@ -98,4 +98,6 @@ class ClockCommand(BaseModel):
 
     freeze: bool | None = None
     set: str | None = Field(None, description="An ISO 8601 time, e.g. 2026-01-01T00:00:00Z")
-    advance_seconds: float | None = Field(None, description="May be fractional, and negative")
+    advance_seconds: float | None = Field(
+        None, allow_inf_nan=False, description="May be fractional, and negative"
+    )

@@ -17,7 +17,8 @@ from typing import Protocol
 from mock_ecs.protocol import errors, signing
 from mock_ecs.protocol.request import RpcRequest, Scheme
 
-_TIMESTAMP = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z")
+# ASCII digits only: ``\d`` alone also matches (and ``int`` reads) full-width and other digits.
+_TIMESTAMP = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z", re.ASCII)
 # Real STS tokens are long base64-like strings; anything with spaces or control
 # characters cannot be one.
 _WELL_FORMED_TOKEN = re.compile(r"[\x21-\x7e]+")

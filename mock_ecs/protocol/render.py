@@ -8,6 +8,7 @@ wrapper element repeating the singular element.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeAlias
@@ -26,6 +27,9 @@ CONTENT_TYPES = {
     Format.XML: "text/xml;charset=utf-8",
 }
 XML_DECLARATION = b"<?xml version='1.0' encoding='UTF-8'?>"
+# Characters XML 1.0 cannot carry (lxml refuses them). Echoed input such as the Host header
+# may hold them, and an answer must still render, so they become U+FFFD.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,8 @@ def _fill(element: etree._Element, value: Value) -> None:
             _fill(etree.SubElement(element, name), entry)
     else:
         element.text = _text(value)
+    if len(element) == 0 and element.text is None:
+        element.text = ""  # an empty list or object is <A></A> too, never <A/>
 
 
 def _text(value: Scalar) -> str | etree.CDATA:
@@ -90,4 +96,4 @@ def _text(value: Scalar) -> str | etree.CDATA:
         return ""  # an empty element is written <A></A>, as the service does
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return _NOT_XML.sub("\ufffd", str(value))

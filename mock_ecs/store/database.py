@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, select
+from sqlalchemy import Connection, Engine, MetaData, create_engine, event, inspect, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel
@@ -34,30 +34,45 @@ class Database:
         self.wall_clock = wall_clock
         self.engine = _create_engine(url)
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.engine.dialect.name == "sqlite"
+    def prepare(self, *, replace: bool = False) -> bool:
+        """Create the schema if missing; True when the database is new (holds no data yet).
 
-    def prepare(self) -> bool:
-        """Create the schema if missing; True when the database is new (holds no data yet)."""
+        A database of another schema version is refused before anything touches it, unless
+        ``replace`` (``--reset``, which drops the stored state anyway) lets it be dropped.
+        """
         existing = set(inspect(self.engine).get_table_names())
         if existing and tables.Meta.__tablename__ not in existing:
             raise IncompatibleDatabase(f"{self.display_url} holds tables that mock-ecs did not create")
-        SQLModel.metadata.create_all(self.engine)
-        with self.transaction() as store:
-            stored = store.connection.execute(
-                select(tables.META.c.value).where(tables.META.c.key == "schema_version")
-            ).scalar()
-            if stored is None:
-                store.connection.execute(
-                    tables.META.insert().values(key="schema_version", value=tables.SCHEMA_VERSION)
-                )
-            elif stored != tables.SCHEMA_VERSION:
+        if existing:
+            with self.engine.connect() as connection:
+                stored = self._schema_version(connection)
+        else:
+            stored = None
+        if stored is not None and stored != tables.SCHEMA_VERSION:
+            if not replace:
                 raise IncompatibleDatabase(
                     f"{self.display_url} has schema version {stored}; this mock-ecs needs "
                     f"{tables.SCHEMA_VERSION}. Start with --reset or use another --db."
                 )
+            # Drop what the other version made, as it made it: its tables may not be ours.
+            old = MetaData()
+            old.reflect(self.engine)
+            old.drop_all(self.engine)
+        SQLModel.metadata.create_all(self.engine)
+        with self.transaction() as store:
+            # Looked up again under the write lock: another worker may be starting up too.
+            if self._schema_version(store.connection) is None:
+                store.connection.execute(
+                    tables.META.insert().values(key="schema_version", value=tables.SCHEMA_VERSION)
+                )
             return store.is_empty()
+
+    @staticmethod
+    def _schema_version(connection: Connection) -> str | None:
+        stored: str | None = connection.execute(
+            select(tables.META.c.value).where(tables.META.c.key == "schema_version")
+        ).scalar()
+        return stored
 
     @contextmanager
     def transaction(self) -> Iterator[StoreSession]:

@@ -81,8 +81,9 @@ class InstanceSpec(_Spec):
     instance_type: Name = DEFAULT_INSTANCE_TYPE
     image_id: Name = DEFAULT_IMAGE_ID
     created_at: datetime | None = None  # absent: the mock clock's now
-    stopping_seconds: float | None = Field(None, ge=0)
-    starting_seconds: float | None = Field(None, ge=0)
+    # Finite: a phase that never ends has no time to show (use a very long one instead).
+    stopping_seconds: float | None = Field(None, ge=0, allow_inf_nan=False)
+    starting_seconds: float | None = Field(None, ge=0, allow_inf_nan=False)
 
 
 class FixtureDocument(_Spec):

@@ -99,7 +99,10 @@ class StoreSession:
             if used is not None:
                 return False
             statement = _nonces.insert().values(values)
-        inserted = self.connection.execute(statement).rowcount == 1
+        # SQLAlchemy keeps an INSERT's rowcount only when asked to; without it psycopg
+        # reports -1, and every nonce would look used.
+        result = self.connection.execute(statement, execution_options={"preserve_rowcount": True})
+        inserted = result.rowcount == 1
         if inserted and hash(nonce) % _NONCE_PURGE_EVERY == 0:
             self.connection.execute(
                 delete(_nonces).where(_nonces.c.seen_at < seen_at - NONCE_RETENTION_SECONDS)

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from mock_ecs import MockEcsApp, Settings, create_app
+from tests.support.api import Api
+from tests.support.control import Control
+from tests.support.server import ServerProcess, serve
+
+ROOT = Path(__file__).resolve().parent.parent
+WORLD = Path(__file__).resolve().parent / "data" / "world.yaml"
+
+
+class FakeWallClock:
+    """Wall time that only moves when a test moves it."""
+
+    def __init__(self, now: float = 1_790_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def wall_clock() -> FakeWallClock:
+    return FakeWallClock()
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(db=":memory:", fixtures=WORLD)
+
+
+@pytest.fixture
+def app(settings: Settings) -> MockEcsApp:
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app: MockEcsApp) -> Iterator[TestClient]:
+    with TestClient(app, base_url="http://mock-ecs.test:8080", raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def api(client: TestClient) -> Api:
+    return Api(client)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """One real ``mock-ecs serve`` on 127.0.0.1 for the session; ``control`` resets it per test."""
+    db = tmp_path_factory.mktemp("server") / "mock-ecs.sqlite3"
+    with serve(db, WORLD) as process:
+        yield process
+
+
+@pytest.fixture
+def control(server: ServerProcess) -> Iterator[Control]:
+    control = Control(server.url)
+    control.reset()
+    yield control
+    control.close()
