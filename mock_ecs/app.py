@@ -24,6 +24,7 @@ class MockEcsApp:
         self.runtime = runtime
         handlers = ecs.actions(runtime.durations)
         self.gateway: Gateway[StoreSession] = Gateway(
+            product=ecs.PRODUCT,
             version=ecs.API_VERSION,
             handlers=handlers,
             transaction=runtime.database.transaction,

@@ -17,12 +17,12 @@ from typing import Any
 
 import uvicorn
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from mock_ecs.app import MockEcsApp, create_app
 from mock_ecs.clock import system_wall_clock
 from mock_ecs.settings import Settings
-from mock_ecs.store import tables
 from mock_ecs.store.database import Database, IncompatibleDatabase
 from mock_ecs.store.fixtures import FixtureDocument, FixtureError, apply_document, read_file
 
@@ -55,6 +55,11 @@ def serve(settings: Settings) -> int:
     except (FixtureError, IncompatibleDatabase) as error:
         print(f"mock-ecs: {error}", file=sys.stderr)
         return 2
+    except (SQLAlchemyError, OSError) as error:  # an unknown driver, an unreachable server, a bad path
+        reason = str(error.orig if isinstance(error, DBAPIError) else error).splitlines()[0]
+        where = make_url(settings.database_url).render_as_string(hide_password=True)
+        print(f"mock-ecs: --db (MOCK_ECS_DB): {where}: {reason}", file=sys.stderr)
+        return 2
     config = uvicorn.Config(
         app, host=settings.host, port=settings.port, log_level=settings.log_level, lifespan="on"
     )
@@ -76,14 +81,8 @@ async def _serve(server: uvicorn.Server, app: MockEcsApp) -> None:
 def _banner(app: MockEcsApp, port: int) -> str:
     settings = app.runtime.settings
     url = f"http://{settings.host}:{port}"
-    keys = tables.ACCESS_KEYS
     with app.runtime.database.transaction() as store:
-        key = store.connection.execute(
-            select(keys.c.id, keys.c.secret, keys.c.account_id)
-            # A key the user can sign with as it is: an STS key needs its token as well.
-            .where(keys.c.active.is_(True), keys.c.security_token.is_(None))
-            .order_by(keys.c.allowed_actions.is_not(None), keys.c.account_id, keys.c.id)
-        ).first()
+        key = store.default_access_key()
     lines = [
         f"mock-ecs {version('mock-ecs')} is serving the ECS API (2014-05-26) at {url}",
         f"  control plane: {url}/_mock/  (OpenAPI: {url}/_mock/docs)",

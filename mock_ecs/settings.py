@@ -8,11 +8,19 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from mock_ecs.store.fixtures import default_fixtures_path
+
+def default_fixtures_path() -> Path:
+    """``fixtures/default.yaml``: inside the installed package (the wheel carries a copy), or
+    at the top of a source checkout."""
+    packaged = Path(__file__).resolve().parent / "fixtures" / "default.yaml"
+    if packaged.exists():
+        return packaged
+    return Path(__file__).resolve().parents[1] / "fixtures" / "default.yaml"
 
 
 def default_data_dir() -> Path:
@@ -50,7 +58,9 @@ class Settings(BaseSettings):
     )
     check_timestamp: bool = Field(True, description="Reject requests signed more than 15 minutes off.")
     check_nonce: bool = Field(True, description="Reject a SignatureNonce used before by the same key.")
-    log_level: str = Field("info", description="uvicorn log level.")
+    log_level: Literal["critical", "error", "warning", "info", "debug", "trace"] = Field(
+        "info", description="uvicorn log level."
+    )
 
     @property
     def database_url(self) -> str:

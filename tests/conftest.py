@@ -9,6 +9,7 @@ from starlette.testclient import TestClient
 from mock_ecs import MockEcsApp, Settings, create_app
 from tests.support.api import Api
 from tests.support.control import Control
+from tests.support.postgres import PostgresServer, postgres_or_skip
 from tests.support.server import ServerProcess, serve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,3 +66,17 @@ def control(server: ServerProcess) -> Iterator[Control]:
     control.reset()
     yield control
     control.close()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A throwaway PostgreSQL server for the session (skipped where none can start, except in CI)."""
+    with postgres_or_skip() as server:
+        yield server
+
+
+@pytest.fixture
+def pg_url(postgres: PostgresServer) -> Iterator[str]:
+    """A new, empty database on it, dropped after the test."""
+    with postgres.database() as url:
+        yield url

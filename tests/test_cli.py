@@ -297,3 +297,29 @@ def test_the_banner_says_when_timestamps_are_not_checked(
 
     assert "  relaxed:       request timestamps are not checked" in lines
     assert "  relaxed:       signature nonces may be reused" not in lines
+
+
+@pytest.mark.parametrize(
+    ("db", "expected"),
+    [
+        ("nosuch://x", "mock-ecs: --db (MOCK_ECS_DB): nosuch://x: "),
+        (
+            "postgresql+psycopg://user:hunter2@127.0.0.1:1/x",
+            "mock-ecs: --db (MOCK_ECS_DB): postgresql+psycopg://user:***@",
+        ),
+    ],
+)
+def test_a_database_that_cannot_be_used_is_a_clean_error_without_its_password(
+    db: str, expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["serve", "--db", db]) == 2
+
+    error = capsys.readouterr().err
+    assert error.startswith(expected)
+    assert "hunter2" not in error
+    assert "Traceback" not in error
+
+
+def test_an_unknown_log_level_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["serve", "--log-level", "loud"]) == 2
+    assert capsys.readouterr().err.startswith("mock-ecs: --log-level (MOCK_ECS_LOG_LEVEL): Input should be")

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from mock_ecs.settings import Settings, database_url, default_data_dir
-from mock_ecs.store.fixtures import default_fixtures_path
+from mock_ecs.settings import Settings, database_url, default_data_dir, default_fixtures_path
 
 
 @pytest.fixture(autouse=True)

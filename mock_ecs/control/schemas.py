@@ -82,7 +82,7 @@ class AccountView(BaseModel):
 class AccountPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    balance: float
+    balance: float = Field(allow_inf_nan=False)
 
 
 class ClockView(BaseModel):

@@ -11,6 +11,7 @@ from mock_ecs.ecs.reboot_instances import reboot_instances
 from mock_ecs.protocol.render import Body
 from mock_ecs.protocol.request import ApiCall
 
+PRODUCT = "Ecs"  # the product code in the service's troubleshooting links
 API_VERSION = "2014-05-26"
 
 Action = Callable[[ApiCall, EcsStore], Body]

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from mock_ecs.clock import WallClock
 from mock_ecs.protocol import errors
@@ -32,7 +32,16 @@ from mock_ecs.protocol.request import ApiCall, Format, HttpRequest, RpcRequest
 
 log = logging.getLogger("mock_ecs.gateway")
 
-Store = TypeVar("Store", bound=CredentialStore)
+
+class GatewayStore(CredentialStore, Protocol):
+    """One store transaction, as the gateway needs it."""
+
+    def savepoint(self) -> AbstractContextManager[None]:
+        """Undo what is done inside if it raises; the transaction itself goes on."""
+        ...
+
+
+Store = TypeVar("Store", bound=GatewayStore)
 Handler = Callable[[ApiCall, Store], Body]
 
 TIMESTAMP_WINDOW_SECONDS = 15 * 60
@@ -58,14 +67,13 @@ class Answer:
     body: bytes
     content_type: str
     request_id: str
-    action: str = ""
-    code: str = ""  # the error code; empty on success
 
 
 class Gateway(Generic[Store]):
     def __init__(
         self,
         *,
+        product: str,
         version: str,
         handlers: Mapping[str, Handler[Store]],
         transaction: Callable[[], AbstractContextManager[Store]],
@@ -73,6 +81,7 @@ class Gateway(Generic[Store]):
         wall_clock: WallClock,
         request_ids: Callable[[], str] = new_request_id,
     ) -> None:
+        self._product = product  # as the error envelope's Recommend link names it
         self._version = version
         self._handlers = handlers
         self._transaction = transaction
@@ -83,19 +92,17 @@ class Gateway(Generic[Store]):
     def handle(self, http: HttpRequest) -> Answer:
         request_id = self._request_ids()
         fmt = Format.XML
-        action = ""
         try:
             request = RpcRequest.parse(http)
             fmt = request.response_format()
-            action = request.action
             body = self._serve(request, request_id)
-            payload = render(f"{action}Response", success_body(request_id, body), fmt)
-            return Answer(200, payload, CONTENT_TYPES[fmt], request_id, action)
+            payload = render(f"{request.action}Response", success_body(request_id, body), fmt)
+            return Answer(200, payload, CONTENT_TYPES[fmt], request_id)
         except ApiError as error:
-            return self._error(error, fmt, request_id, http, action)
+            return self._error(error, fmt, request_id, http)
         except Exception:
             log.exception("internal error answering request %s", request_id)
-            return self._error(errors.INTERNAL_ERROR(), fmt, request_id, http, action)
+            return self._error(errors.INTERNAL_ERROR(), fmt, request_id, http)
 
     def _serve(self, request: RpcRequest, request_id: str) -> Body:
         if request.http.path != "/":
@@ -140,10 +147,11 @@ class Gateway(Generic[Store]):
                         verified = True
                         authorize(key, request.action)
                         call = ApiCall(request_id, request.action, request.params, key.id, key.account_id)
-                        outcome: Body | ApiError = handler(call, store)
+                        # A request that fails changes nothing: an error undoes whatever the
+                        # handler wrote, while the nonce recorded before it stays used.
+                        with store.savepoint():
+                            outcome: Body | ApiError = handler(call, store)
                     except ApiError as error:
-                        # Commit all the same: handlers raise only before they change anything,
-                        # and a nonce whose signature verified stays used.
                         outcome = error
             except StateConflict:
                 continue
@@ -163,6 +171,6 @@ class Gateway(Generic[Store]):
             with self._transaction() as store:
                 store.remember_nonce(credentials.access_key_id, credentials.nonce, wall_now)
 
-    def _error(self, error: ApiError, fmt: Format, request_id: str, http: HttpRequest, action: str) -> Answer:
-        payload = render("Error", error_body(error, request_id, http.host_name), fmt)
-        return Answer(error.http_status, payload, CONTENT_TYPES[fmt], request_id, action, error.code)
+    def _error(self, error: ApiError, fmt: Format, request_id: str, http: HttpRequest) -> Answer:
+        payload = render("Error", error_body(error, request_id, http.host_name, self._product), fmt)
+        return Answer(error.http_status, payload, CONTENT_TYPES[fmt], request_id)

@@ -37,8 +37,12 @@ def choice(params: Params, name: str, choices: Sequence[str], default: str) -> s
 
 
 def repeated(params: Params, name: str) -> list[str]:
-    """``Name.1 … Name.N`` in the order of N as a number (``.10`` follows ``.9``)."""
-    pattern = re.compile(rf"{re.escape(name)}\.(\d+)")
+    """``Name.1 … Name.N`` in the order of N as a number (``.10`` follows ``.9``).
+
+    Other keys are unknown parameters, ignored like any other: ``Name.x``, non-ASCII digits,
+    and numbers too long for any real list (``int`` refuses past 4,300 digits).
+    """
+    pattern = re.compile(rf"{re.escape(name)}\.([0-9]{{1,9}})", re.ASCII)
     numbered: list[tuple[int, str]] = []
     for key, value in params.items():
         match = pattern.fullmatch(key)

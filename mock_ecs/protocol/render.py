@@ -53,8 +53,8 @@ def success_body(request_id: str, body: Body) -> Body:
     return {"RequestId": request_id, **body}
 
 
-def error_body(error: ApiError, request_id: str, host_id: str) -> Body:
-    recommend = f"https://api.aliyun.com/troubleshoot?q={error.code}&product=Ecs&requestId={request_id}"
+def error_body(error: ApiError, request_id: str, host_id: str, product: str) -> Body:
+    recommend = f"https://api.aliyun.com/troubleshoot?q={error.code}&product={product}&requestId={request_id}"
     return {
         "RequestId": request_id,
         "HostId": host_id,

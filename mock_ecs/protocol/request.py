@@ -70,7 +70,10 @@ class RpcRequest:
 
     @property
     def scheme(self) -> Scheme:
-        return Scheme.V3 if self.http.headers.get("authorization") else Scheme.V1
+        # Only an ACS3 authorization makes a V3 request: a V1 request may pass through a proxy
+        # that adds an Authorization header of its own (Basic, Bearer).
+        authorization = self.http.headers.get("authorization", "")
+        return Scheme.V3 if authorization.lstrip().startswith("ACS3-") else Scheme.V1
 
     @property
     def action(self) -> str:

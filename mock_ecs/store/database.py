@@ -1,8 +1,8 @@
 """Engine set-up, schema creation, and one transaction per request.
 
 SQLite (the default) runs in WAL mode, and every transaction begins ``IMMEDIATE``: it takes
-the write lock up front, so a check-and-set can never interleave with another worker's, and
-readers are never blocked. Any other SQLAlchemy URL (PostgreSQL) works too; there the
+the write lock up front (every API request writes, at least its nonce), so a check-and-set
+can never interleave with another worker's. Any other SQLAlchemy URL (PostgreSQL) works too; there the
 ``version`` guard of each instance row catches the lost updates that ``READ COMMITTED`` lets
 through (``StateConflict``).
 """
@@ -14,14 +14,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, MetaData, create_engine, event, inspect, select
+from sqlalchemy import Connection, Engine, MetaData, create_engine, event, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
-from sqlmodel import SQLModel
 
 from mock_ecs.clock import WallClock
 from mock_ecs.store import tables
 from mock_ecs.store.session import StoreSession
+
+# Any constant that no other application on a shared PostgreSQL server is likely to pick.
+_STARTUP_LOCK = 0x6D6F636B_65637321  # "mock-ecs!" with the dash folded out
 
 
 class IncompatibleDatabase(Exception):
@@ -34,20 +36,36 @@ class Database:
         self.wall_clock = wall_clock
         self.engine = _create_engine(url)
 
+    @contextmanager
+    def startup(self) -> Iterator[StoreSession]:
+        """One transaction that no other process's start-up runs beside.
+
+        Workers starting together on one database would otherwise all find it new, and race
+        to create the schema and load the fixtures. SQLite's ``BEGIN IMMEDIATE`` already
+        serialises them; PostgreSQL takes a transaction-scoped advisory lock.
+        """
+        with self.transaction() as store:
+            if store.connection.dialect.name == "postgresql":
+                store.connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _STARTUP_LOCK})
+            yield store
+
     def prepare(self, *, replace: bool = False) -> bool:
+        """:meth:`create_schema` in a start-up transaction of its own."""
+        with self.startup() as store:
+            return self.create_schema(store, replace=replace)
+
+    def create_schema(self, store: StoreSession, *, replace: bool = False) -> bool:
         """Create the schema if missing; True when the database is new (holds no data yet).
 
-        A database of another schema version is refused before anything touches it, unless
-        ``replace`` (``--reset``, which drops the stored state anyway) lets it be dropped.
+        Runs inside :meth:`startup`. A database of another schema version is refused before
+        anything touches it, unless ``replace`` (``--reset``, which drops the stored state
+        anyway) lets it be dropped.
         """
-        existing = set(inspect(self.engine).get_table_names())
-        if existing and tables.Meta.__tablename__ not in existing:
+        connection = store.connection
+        existing = set(inspect(connection).get_table_names())
+        if existing and tables.META.name not in existing:
             raise IncompatibleDatabase(f"{self.display_url} holds tables that mock-ecs did not create")
-        if existing:
-            with self.engine.connect() as connection:
-                stored = self._schema_version(connection)
-        else:
-            stored = None
+        stored = _schema_version(connection) if existing else None
         if stored is not None and stored != tables.SCHEMA_VERSION:
             if not replace:
                 raise IncompatibleDatabase(
@@ -56,23 +74,13 @@ class Database:
                 )
             # Drop what the other version made, as it made it: its tables may not be ours.
             old = MetaData()
-            old.reflect(self.engine)
-            old.drop_all(self.engine)
-        SQLModel.metadata.create_all(self.engine)
-        with self.transaction() as store:
-            # Looked up again under the write lock: another worker may be starting up too.
-            if self._schema_version(store.connection) is None:
-                store.connection.execute(
-                    tables.META.insert().values(key="schema_version", value=tables.SCHEMA_VERSION)
-                )
-            return store.is_empty()
-
-    @staticmethod
-    def _schema_version(connection: Connection) -> str | None:
-        stored: str | None = connection.execute(
-            select(tables.META.c.value).where(tables.META.c.key == "schema_version")
-        ).scalar()
-        return stored
+            old.reflect(connection)
+            old.drop_all(connection)
+            stored = None
+        tables.METADATA.create_all(connection)
+        if stored is None:
+            connection.execute(tables.META.insert().values(key="schema_version", value=tables.SCHEMA_VERSION))
+        return store.is_empty()
 
     @contextmanager
     def transaction(self) -> Iterator[StoreSession]:
@@ -87,6 +95,13 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _schema_version(connection: Connection) -> str | None:
+    stored: str | None = connection.execute(
+        select(tables.META.c.value).where(tables.META.c.key == "schema_version")
+    ).scalar()
+    return stored
 
 
 def _create_engine(url: str) -> Engine:

@@ -65,7 +65,7 @@ class AccessKeySpec(_Spec):
 
 class AccountSpec(_Spec):
     id: Name
-    balance: float = 0.0
+    balance: float = Field(0.0, allow_inf_nan=False)
     access_keys: list[AccessKeySpec] = Field(default_factory=list)
 
 
@@ -90,14 +90,6 @@ class FixtureDocument(_Spec):
     regions: list[RegionSpec] = Field(default_factory=list)
     accounts: list[AccountSpec] = Field(default_factory=list)
     instances: list[InstanceSpec] = Field(default_factory=list)
-
-
-def default_fixtures_path() -> Path:
-    """``fixtures/default.yaml``: inside the installed package, or at the top of a checkout."""
-    packaged = Path(__file__).resolve().parent.parent / "fixtures" / "default.yaml"
-    if packaged.exists():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "fixtures" / "default.yaml"
 
 
 def parse_document(data: Any, source: str) -> FixtureDocument:

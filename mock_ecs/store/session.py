@@ -8,14 +8,15 @@ an ORM session per request, keep the hot path lean (design notes §2).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Connection, Row, delete, exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from mock_ecs.clock import ClockSetting, WallClock
 from mock_ecs.ecs.instances import InstanceState, Lock
@@ -50,13 +51,19 @@ class StoreSession:
             self._orm = Session(bind=self.connection)
         return self._orm
 
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Undo what is done inside if it raises; the transaction itself goes on."""
+        with self.connection.begin_nested():
+            yield
+
     def flush(self) -> None:
         if self._orm is not None:
             self._orm.flush()
 
     def wipe(self) -> None:
         """Delete every row but the schema version: a reset, before the fixtures load again."""
-        for table in reversed(SQLModel.metadata.sorted_tables):
+        for table in reversed(tables.METADATA.sorted_tables):
             if table is not tables.META:
                 self.connection.execute(delete(table))
 
@@ -82,6 +89,16 @@ class StoreSession:
             token_expires_at=row.token_expires_at,
             allowed_actions=allowed,
         )
+
+    def default_access_key(self) -> AccessKey | None:
+        """The key to show a new user: active, usable without a security token, and allowed
+        every action if there is such a key."""
+        row = self.connection.execute(
+            select(_keys.c.id)
+            .where(_keys.c.active.is_(True), _keys.c.security_token.is_(None))
+            .order_by(_keys.c.allowed_actions.is_not(None), _keys.c.account_id, _keys.c.id)
+        ).first()
+        return None if row is None else self.find_access_key(row.id)
 
     def remember_nonce(self, access_key_id: str, nonce: str, seen_at: float) -> bool:
         values = {"access_key_id": access_key_id, "nonce": nonce, "seen_at": seen_at}

@@ -8,21 +8,33 @@ derived from ``status`` and the schedule columns with the mock clock (``mock_ecs
 from __future__ import annotations
 
 from sqlalchemy import Index
+from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 # Bump when a table changes: an older database is refused with a clear message rather
 # than misread (mock_ecs.store.database).
 SCHEMA_VERSION = "1"
 
+_registry = registry()
 
-class Meta(SQLModel, table=True):
+
+class _Table(SQLModel, registry=_registry):
+    """Base of mock-ecs's tables. They live in their own metadata, not SQLModel's global one,
+    so an application's SQLModel tables never land in the mock's database (mock-ecs may run
+    inside someone else's process, e.g. a test session)."""
+
+
+METADATA = _registry.metadata
+
+
+class Meta(_Table, table=True):
     __tablename__ = "meta"
 
     key: str = Field(primary_key=True)
     value: str
 
 
-class Region(SQLModel, table=True):
+class Region(_Table, table=True):
     __tablename__ = "regions"
 
     id: str = Field(primary_key=True)
@@ -30,7 +42,7 @@ class Region(SQLModel, table=True):
     local_names: str = "{}"  # JSON {"zh-CN": …, "en-US": …, "ja": …}
 
 
-class Zone(SQLModel, table=True):
+class Zone(_Table, table=True):
     __tablename__ = "zones"
 
     id: str = Field(primary_key=True)
@@ -38,14 +50,14 @@ class Zone(SQLModel, table=True):
     position: int
 
 
-class Account(SQLModel, table=True):
+class Account(_Table, table=True):
     __tablename__ = "accounts"
 
     id: str = Field(primary_key=True)
     balance: float = 0.0
 
 
-class AccessKey(SQLModel, table=True):
+class AccessKey(_Table, table=True):
     __tablename__ = "access_keys"
 
     id: str = Field(primary_key=True)
@@ -57,7 +69,7 @@ class AccessKey(SQLModel, table=True):
     allowed_actions: str | None = None  # JSON list; NULL allows every action
 
 
-class Instance(SQLModel, table=True):
+class Instance(_Table, table=True):
     __tablename__ = "instances"
     __table_args__ = (Index("ix_instances_owner", "account_id", "region_id", "seq"),)
 
@@ -86,7 +98,7 @@ class Instance(SQLModel, table=True):
     version: int = 0  # bumped by every change: the check-and-set guard
 
 
-class InstanceLock(SQLModel, table=True):
+class InstanceLock(_Table, table=True):
     __tablename__ = "instance_locks"
 
     instance_id: str = Field(foreign_key="instances.id", primary_key=True, ondelete="CASCADE")
@@ -94,7 +106,7 @@ class InstanceLock(SQLModel, table=True):
     message: str = ""
 
 
-class Nonce(SQLModel, table=True):
+class Nonce(_Table, table=True):
     __tablename__ = "nonces"
 
     access_key_id: str = Field(primary_key=True)
@@ -102,7 +114,7 @@ class Nonce(SQLModel, table=True):
     seen_at: float = Field(index=True)
 
 
-class ClockRow(SQLModel, table=True):
+class ClockRow(_Table, table=True):
     __tablename__ = "clock"
 
     id: int = Field(default=1, primary_key=True)
@@ -111,12 +123,12 @@ class ClockRow(SQLModel, table=True):
 
 
 # The same tables for SQLAlchemy Core, typed (the hot path and bulk statements use these).
-META = SQLModel.metadata.tables["meta"]
-REGIONS = SQLModel.metadata.tables["regions"]
-ZONES = SQLModel.metadata.tables["zones"]
-ACCOUNTS = SQLModel.metadata.tables["accounts"]
-ACCESS_KEYS = SQLModel.metadata.tables["access_keys"]
-INSTANCES = SQLModel.metadata.tables["instances"]
-INSTANCE_LOCKS = SQLModel.metadata.tables["instance_locks"]
-NONCES = SQLModel.metadata.tables["nonces"]
-CLOCK = SQLModel.metadata.tables["clock"]
+META = METADATA.tables["meta"]
+REGIONS = METADATA.tables["regions"]
+ZONES = METADATA.tables["zones"]
+ACCOUNTS = METADATA.tables["accounts"]
+ACCESS_KEYS = METADATA.tables["access_keys"]
+INSTANCES = METADATA.tables["instances"]
+INSTANCE_LOCKS = METADATA.tables["instance_locks"]
+NONCES = METADATA.tables["nonces"]
+CLOCK = METADATA.tables["clock"]

@@ -119,6 +119,14 @@ class Tea(Flavour):
 
 FlavourFactory = Callable[..., Flavour]
 
+
+def refusal(call: Callable[[], object]) -> tuple[str, int | None, str]:
+    """The (code, HTTP status, message) of the error the SDK raised for ``call``."""
+    with pytest.raises(SdkError) as raised:
+        call()
+    return raised.value.code, raised.value.http_status, raised.value.message
+
+
 FLAVOURS: dict[str, FlavourFactory] = {
     "classic": lambda port, key="testAKID", secret="testSecret": ClassicV1(port, key, secret),
     "tea": lambda port, key="testAKID", secret="testSecret": Tea(port, key, secret, v2=False),

@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from tests.e2e.flavours import FlavourFactory, SdkError
+from tests.e2e.flavours import FlavourFactory, SdkError, refusal
 from tests.support.control import Control
 
 SECURITY_MESSAGE = "The specified operation is denied as your instance is locked for security reasons."
@@ -63,10 +63,7 @@ def test_success_first_reports_each_instance_on_its_own(
 def test_all_together_fails_whole_on_first_failing_instance(
     sdk_flavour: FlavourFactory, control: Control
 ) -> None:
-    with pytest.raises(SdkError) as raised:
-        sdk_flavour().reboot(["i-running-1", "i-stopped-1", "i-security-1"])
-
-    assert (raised.value.code, raised.value.http_status, raised.value.message) == (
+    assert refusal(lambda: sdk_flavour().reboot(["i-running-1", "i-stopped-1", "i-security-1"])) == (
         "IncorrectInstanceStatus",
         403,
         STATUS_MESSAGE,
@@ -85,6 +82,7 @@ def test_dry_run_all_together_passing_answers_dryrun_success(
         400,
         DRYRUN_MESSAGE,
     )
+    # A 4xx answer: each SDK raises its client-side error class (the Tea SDK's ClientException).
     assert raised.value.exception in {"ServerException", "ClientException"}
     assert control.status("i-running-1") == "Running"
 
@@ -92,10 +90,7 @@ def test_dry_run_all_together_passing_answers_dryrun_success(
 def test_dry_run_all_together_failing_answers_the_check_error(
     sdk_flavour: FlavourFactory, control: Control
 ) -> None:
-    with pytest.raises(SdkError) as raised:
-        sdk_flavour().reboot(["i-running-1", "i-security-1"], dry_run=True)
-
-    assert (raised.value.code, raised.value.http_status, raised.value.message) == (
+    assert refusal(lambda: sdk_flavour().reboot(["i-running-1", "i-security-1"], dry_run=True)) == (
         "InstanceLockedForSecurity",
         403,
         SECURITY_MESSAGE,
@@ -105,10 +100,11 @@ def test_dry_run_all_together_failing_answers_the_check_error(
 def test_dry_run_success_first_passes_whatever_the_instances(
     sdk_flavour: FlavourFactory, control: Control
 ) -> None:
-    with pytest.raises(SdkError) as raised:
-        sdk_flavour().reboot(["i-running-1", "i-missing-1", "i-stopped-1"], dry_run=True, mode="SuccessFirst")
-
-    assert (raised.value.code, raised.value.http_status, raised.value.message) == (
+    assert refusal(
+        lambda: sdk_flavour().reboot(
+            ["i-running-1", "i-missing-1", "i-stopped-1"], dry_run=True, mode="SuccessFirst"
+        )
+    ) == (
         "DRYRUN.SUCCESS",
         400,
         DRYRUN_MESSAGE,
@@ -120,10 +116,7 @@ def test_dry_run_success_first_still_applies_request_checks(
     sdk_flavour: FlavourFactory, control: Control
 ) -> None:
     ids = [f"i-many-{n}" for n in range(101)]
-    with pytest.raises(SdkError) as raised:
-        sdk_flavour().reboot(ids, dry_run=True, mode="SuccessFirst")
-
-    assert (raised.value.code, raised.value.http_status, raised.value.message) == (
+    assert refusal(lambda: sdk_flavour().reboot(ids, dry_run=True, mode="SuccessFirst")) == (
         "InvalidParameter.TooManyInstanceIds",
         403,
         "Instance ids cannot be more than 100.",
@@ -143,10 +136,7 @@ def test_force_reboot_shortens_the_stopping_phase(sdk_flavour: FlavourFactory, c
 
 
 def test_insufficient_balance_refuses_the_reboot(sdk_flavour: FlavourFactory, control: Control) -> None:
-    with pytest.raises(SdkError) as raised:
-        sdk_flavour(key="debtAKID", secret="debtSecret").reboot(["i-debt-1"])
-
-    assert (raised.value.code, raised.value.http_status, raised.value.message) == (
+    assert refusal(lambda: sdk_flavour(key="debtAKID", secret="debtSecret").reboot(["i-debt-1"])) == (
         "InsufficientBalance",
         403,
         "Your account does not have enough balance.",
@@ -155,10 +145,7 @@ def test_insufficient_balance_refuses_the_reboot(sdk_flavour: FlavourFactory, co
 
 
 def test_security_lock_refuses_the_reboot(sdk_flavour: FlavourFactory, control: Control) -> None:
-    with pytest.raises(SdkError) as raised:
-        sdk_flavour().reboot(["i-security-1"])
-
-    assert (raised.value.code, raised.value.http_status, raised.value.message) == (
+    assert refusal(lambda: sdk_flavour().reboot(["i-security-1"])) == (
         "InstanceLockedForSecurity",
         403,
         SECURITY_MESSAGE,
@@ -166,10 +153,7 @@ def test_security_lock_refuses_the_reboot(sdk_flavour: FlavourFactory, control: 
 
 
 def test_more_than_100_ids_are_refused(sdk_flavour: FlavourFactory, control: Control) -> None:
-    with pytest.raises(SdkError) as raised:
-        sdk_flavour().reboot([f"i-many-{n}" for n in range(101)])
-
-    assert (raised.value.code, raised.value.http_status, raised.value.message) == (
+    assert refusal(lambda: sdk_flavour().reboot([f"i-many-{n}" for n in range(101)])) == (
         "InvalidParameter.TooManyInstanceIds",
         403,
         "Instance ids cannot be more than 100.",
@@ -201,10 +185,7 @@ def test_wrong_secret_is_refused_with_the_string_to_sign(
 
 
 def test_unknown_access_key_is_refused(sdk_flavour: FlavourFactory, control: Control) -> None:
-    with pytest.raises(SdkError) as raised:
-        sdk_flavour(key="noSuchAKID").reboot(["i-running-1"])
-
-    assert (raised.value.code, raised.value.http_status, raised.value.message) == (
+    assert refusal(lambda: sdk_flavour(key="noSuchAKID").reboot(["i-running-1"])) == (
         "InvalidAccessKeyId.NotFound",
         404,
         "Specified access key is not found.",
@@ -214,10 +195,10 @@ def test_unknown_access_key_is_refused(sdk_flavour: FlavourFactory, control: Con
 def test_expired_timestamp_is_refused(sdk_flavour: FlavourFactory, control: Control) -> None:
     flavour = sdk_flavour()
     twenty_minutes_ago = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 20 * 60))
-    with flavour.signing_with(timestamp=twenty_minutes_ago), pytest.raises(SdkError) as raised:
-        flavour.reboot(["i-running-1"])
+    with flavour.signing_with(timestamp=twenty_minutes_ago):
+        refused = refusal(lambda: flavour.reboot(["i-running-1"]))
 
-    assert (raised.value.code, raised.value.http_status, raised.value.message) == (
+    assert refused == (
         "InvalidTimeStamp.Expired",
         400,
         "Specified time stamp or date value is expired.",
@@ -228,14 +209,11 @@ def test_replayed_nonce_is_refused(sdk_flavour: FlavourFactory, control: Control
     flavour = sdk_flavour()
     with flavour.signing_with(nonce=uuid.uuid4().hex):
         flavour.reboot(["i-running-1"])
-        with pytest.raises(SdkError) as raised:
-            flavour.reboot(["i-running-2"])
-
-    assert (raised.value.code, raised.value.http_status, raised.value.message) == (
-        "SignatureNonceUsed",
-        400,
-        "Specified signature nonce was used already.",
-    )
+        assert refusal(lambda: flavour.reboot(["i-running-2"])) == (
+            "SignatureNonceUsed",
+            400,
+            "Specified signature nonce was used already.",
+        )
     assert control.status("i-running-2") == "Running"
 
 
@@ -243,11 +221,7 @@ def test_errors_carry_the_request_id_of_the_answer(sdk_flavour: FlavourFactory, 
     with pytest.raises(SdkError) as raised:
         sdk_flavour().reboot(["i-missing-1"])
 
-    assert (raised.value.code, raised.value.http_status, raised.value.message) == (
-        "InvalidInstanceId.NotFound",
-        404,
-        NOT_FOUND_MESSAGE,
-    )
+    assert (raised.value.code, raised.value.http_status) == ("InvalidInstanceId.NotFound", 404)
     assert raised.value.request_id is not None
     assert raised.value.request_id == raised.value.request_id.upper()
     assert len(raised.value.request_id) == 36

@@ -231,3 +231,12 @@ def test_an_internal_failure_keeps_the_nonce_used(failing_api: Api) -> None:
     request = sign_v1(REBOOT)
     assert_error(failing_api.send(request), 500, "InternalError")
     assert_error(failing_api.send(request), 400, "SignatureNonceUsed")
+
+
+def test_an_authorization_header_other_than_acs3_leaves_a_v1_request_as_it_is(api: Api) -> None:
+    request = sign_v1({"Action": "RebootInstances", "RegionId": "cn-hangzhou", "InstanceId.1": "i-running-1"})
+    request.headers["authorization"] = "Basic cHJveHk6cGFzcw=="
+
+    response = api.send(request)
+
+    assert response.status_code == 200, response.text

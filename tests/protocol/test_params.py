@@ -66,3 +66,10 @@ def test_a_choice_outside_its_values_is_invalid() -> None:
             {"BatchOptimization": "allTogether"}, "BatchOptimization", ("AllTogether",), "AllTogether"
         )
     assert raised.value.message == 'The specified parameter "BatchOptimization" is not valid.'
+
+
+@pytest.mark.parametrize(
+    "key", ["InstanceId." + "9" * 5000, "InstanceId.\u0661", "InstanceId.1x", "InstanceId."]
+)
+def test_keys_that_are_not_a_list_index_are_ignored(key: str) -> None:
+    assert params.repeated({key: "i-ignored", "InstanceId.2": "i-kept"}, "InstanceId") == ["i-kept"]

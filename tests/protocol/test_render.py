@@ -48,7 +48,7 @@ def test_success_in_xml() -> None:
 
 
 def test_error_in_json() -> None:
-    body = error_body(errors.INVALID_PARAMETER(name="DryRun"), RID, "ecs.aliyuncs.com")
+    body = error_body(errors.INVALID_PARAMETER(name="DryRun"), RID, "ecs.aliyuncs.com", "Ecs")
     assert render("Error", body, Format.JSON) == (
         b'{"RequestId":"6E9E4B07-0000-4000-8000-00000000C0DE","HostId":"ecs.aliyuncs.com",'
         b'"Code":"InvalidParameter","Message":"The specified parameter \\"DryRun\\" is not valid.",'
@@ -58,7 +58,7 @@ def test_error_in_json() -> None:
 
 
 def test_error_in_xml() -> None:
-    body = error_body(errors.INVALID_PARAMETER(name="DryRun"), RID, "ecs.aliyuncs.com")
+    body = error_body(errors.INVALID_PARAMETER(name="DryRun"), RID, "ecs.aliyuncs.com", "Ecs")
     assert render("Error", body, Format.XML) == (
         b"<?xml version='1.0' encoding='UTF-8'?><Error>"
         b"<RequestId>6E9E4B07-0000-4000-8000-00000000C0DE</RequestId><HostId>ecs.aliyuncs.com</HostId>"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, select
-from sqlmodel import SQLModel
+from sqlmodel import Field, SQLModel
 
 from mock_ecs.clock import ClockSetting
 from mock_ecs.runtime import Runtime
@@ -47,7 +47,7 @@ def test_prepare_creates_every_table(open_database: OpenDatabase, tmp_path: Path
     database = open_database(_file_url(tmp_path))
     database.prepare()
 
-    assert set(inspect(database.engine).get_table_names()) == set(SQLModel.metadata.tables)
+    assert set(inspect(database.engine).get_table_names()) == set(tables.METADATA.tables)
 
 
 def test_prepare_records_the_schema_version(open_database: OpenDatabase, tmp_path: Path) -> None:
@@ -228,3 +228,18 @@ def test_the_display_url_hides_a_password(open_database: OpenDatabase) -> None:
 
     assert "secret" not in database.display_url
     assert database.display_url.startswith("postgresql+psycopg://mock:")
+
+
+def test_an_applications_own_sqlmodel_tables_stay_out_of_the_mock_database(
+    open_database: OpenDatabase, tmp_path: Path
+) -> None:
+    class Unrelated(SQLModel, table=True):  # e.g. a table of the code under test
+        __tablename__ = "unrelated_application_table"
+        id: int = Field(primary_key=True)
+
+    try:
+        database = open_database(_file_url(tmp_path))
+        database.prepare()
+        assert "unrelated_application_table" not in inspect(database.engine).get_table_names()
+    finally:
+        SQLModel.metadata.remove(Unrelated.__table__)  # type: ignore[attr-defined]

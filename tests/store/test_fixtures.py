@@ -13,6 +13,7 @@ from sqlalchemy import Row, select
 
 from mock_ecs.clock import ClockSetting
 from mock_ecs.ecs.lifecycle import REBOOT, PhaseDurations, plan
+from mock_ecs.settings import default_fixtures_path
 from mock_ecs.store import tables
 from mock_ecs.store.database import Database
 from mock_ecs.store.fixtures import (
@@ -20,7 +21,6 @@ from mock_ecs.store.fixtures import (
     DEFAULT_INSTANCE_TYPE,
     FixtureError,
     apply_document,
-    default_fixtures_path,
     read_file,
 )
 from tests.conftest import FakeWallClock

@@ -26,7 +26,7 @@ from mock_ecs.settings import Settings
 from mock_ecs.store import tables
 from mock_ecs.store.database import Database
 from tests.support.control import Control
-from tests.support.postgres import PostgresServer, postgres_or_skip
+from tests.support.postgres import PostgresServer
 from tests.support.sdk import Classic
 from tests.support.server import ServerProcess
 
@@ -35,18 +35,6 @@ pytestmark = pytest.mark.postgres
 WORLD = Path(__file__).resolve().parent.parent / "data" / "world.yaml"
 DURATIONS = PhaseDurations(stopping=5.0, starting=5.0, force_stopping=1.0)
 WAIT_SECONDS = 10
-
-
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[PostgresServer]:
-    with postgres_or_skip() as server:
-        yield server
-
-
-@pytest.fixture
-def pg_url(postgres: PostgresServer) -> Iterator[str]:
-    with postgres.database() as url:
-        yield url
 
 
 def postgres_serve(url: str) -> ServerProcess:

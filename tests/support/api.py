@@ -32,8 +32,11 @@ class Api:
         region: str = "cn-hangzhou",
         key: str = "testAKID",
         secret: str = "testSecret",
+        nonce: str | None = None,
         **params: str,
     ) -> httpx.Response:
         """RebootInstances signed V1 by ``key``; ``params`` are further API parameters."""
         numbered = {f"InstanceId.{n}": instance_id for n, instance_id in enumerate(ids, start=1)}
-        return self.v1("RebootInstances", {"RegionId": region, **numbered, **params}, key=key, secret=secret)
+        return self.v1(
+            "RebootInstances", {"RegionId": region, **numbered, **params}, key=key, secret=secret, nonce=nonce
+        )
