@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import random
 import sys
 from collections.abc import Sequence
 from importlib.metadata import version
@@ -22,9 +21,10 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from mock_ecs.app import MockEcsApp, create_app
 from mock_ecs.clock import system_wall_clock
+from mock_ecs.runtime import Runtime
 from mock_ecs.settings import Settings
-from mock_ecs.store.database import Database, IncompatibleDatabase
-from mock_ecs.store.fixtures import FixtureDocument, FixtureError, apply_document, read_file
+from mock_ecs.store.database import IncompatibleDatabase
+from mock_ecs.store.fixtures import FixtureDocument, FixtureError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -117,17 +117,14 @@ def _check_fixtures(files: list[Path]) -> int:
 
 
 def _load_alone(path: Path) -> FixtureDocument:
-    """Load a file into an empty throwaway database, as ``serve`` does: references (accounts,
-    regions, zones) and duplicate ids are checked only on load."""
-    document = read_file(path)
-    database = Database("sqlite://", system_wall_clock)
+    """Start a runtime on a throwaway in-memory database, as ``serve`` does: references
+    (accounts, regions, zones) and duplicate ids are checked only on load."""
+    runtime = Runtime(Settings(db=":memory:", fixtures=path), system_wall_clock)
     try:
-        database.prepare()
-        with database.transaction() as store:
-            apply_document(store, document, str(path), random.Random(0))
+        runtime.start()
     finally:
-        database.dispose()
-    return document
+        runtime.close()
+    return runtime.fixtures
 
 
 def _parser() -> argparse.ArgumentParser:
