@@ -150,7 +150,7 @@ def test_serve_on_a_database_of_another_schema_version_exits_2_naming_it(
     connection.close()
 
     assert cli.main(["serve", "--db", str(db), "--fixtures", str(WORLD)]) == 2
-    assert "has schema version 0; this mock-ecs needs 1" in capsys.readouterr().err
+    assert "has schema version 0; this mock-ecs needs 2" in capsys.readouterr().err
 
 
 # -- check-fixtures -------------------------------------------------------------------------
