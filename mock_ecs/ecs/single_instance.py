@@ -4,12 +4,12 @@ The per-instance checks are the batch's own (:func:`~mock_ecs.ecs.batch.check_in
 failing one answers its error with its HTTP status, and a passing dry run answers
 ``DryRunOperation`` (spec §4) rather than the batches' ``DRYRUN.SUCCESS``.
 
-**Decision — region:** these actions take no ``RegionId`` (spec §6), and the Tea SDKs send
-none: the instance's own region applies. The classic SDK adds its client's RegionId to every
-call, and the real service then looks for the instance in that region only, which is why a
-client set to the wrong region reads "The specified InstanceId does not exist.". So the mock
-does the same: a RegionId, when given, must exist (``InvalidRegionId.NotFound``) and the
-instance must be in it (``InvalidInstanceId.NotFound``).
+**Decision — region:** these actions document no ``RegionId`` (spec §6) and the Tea SDKs send
+none: then the instance's own region applies. The classic SDK adds its client's RegionId to
+every call, and the service routes a call by the region it names, so a client set to another
+region than the instance's is told "The specified InstanceId does not exist.". The mock does
+the same: a RegionId, when given, must exist (``InvalidRegionId.NotFound``) and the instance
+must be in it (``InvalidInstanceId.NotFound``).
 """
 
 from __future__ import annotations
@@ -36,19 +36,19 @@ class SingleRequest:
 
 
 def reboot_instance(call: ApiCall, store: EcsStore, defaults: PhaseDurations) -> Body:
-    request = _read(call, store, force=True)
+    request = _read(call, store, has_force_stop=True)
     return _run(REBOOT, request, call, store, defaults)
 
 
 def start_instance(call: ApiCall, store: EcsStore, defaults: PhaseDurations) -> Body:
-    request = _read(call, store, force=False)
+    request = _read(call, store, has_force_stop=False)
     # Re-initialises failed local disks on real instances; the mock models no local disks.
     params.boolean(call.params, "InitLocalDisk")
     return _run(START, request, call, store, defaults)
 
 
 def stop_instance(call: ApiCall, store: EcsStore, defaults: PhaseDurations) -> Body:
-    request = replace(_read(call, store, force=True), stopped_mode=read_stopped_mode(call))
+    request = replace(_read(call, store, has_force_stop=True), stopped_mode=read_stopped_mode(call))
     # Documented booleans with no effect: ConfirmStop is kept "only for compatibility", and
     # Hibernate is "in invitational preview and not available" (the SDK's model docs).
     params.boolean(call.params, "ConfirmStop")
@@ -56,7 +56,7 @@ def stop_instance(call: ApiCall, store: EcsStore, defaults: PhaseDurations) -> B
     return _run(STOP, request, call, store, defaults)
 
 
-def _read(call: ApiCall, store: EcsStore, *, force: bool) -> SingleRequest:
+def _read(call: ApiCall, store: EcsStore, *, has_force_stop: bool) -> SingleRequest:
     instance_id = params.required(call.params, "InstanceId")
     region_id = call.params.get("RegionId") or None
     if region_id is not None and not store.region_exists(region_id):
@@ -65,7 +65,7 @@ def _read(call: ApiCall, store: EcsStore, *, force: bool) -> SingleRequest:
         instance_id=instance_id,
         region_id=region_id,
         dry_run=params.boolean(call.params, "DryRun"),
-        force=params.boolean(call.params, "ForceStop") if force else False,
+        force=params.boolean(call.params, "ForceStop") if has_force_stop else False,
     )
 
 
