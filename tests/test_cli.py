@@ -150,7 +150,7 @@ def test_serve_on_a_database_of_another_schema_version_exits_2_naming_it(
     connection.close()
 
     assert cli.main(["serve", "--db", str(db), "--fixtures", str(WORLD)]) == 2
-    assert "has schema version 0; this mock-ecs needs 1" in capsys.readouterr().err
+    assert "has schema version 0; this mock-ecs needs 2" in capsys.readouterr().err
 
 
 # -- check-fixtures -------------------------------------------------------------------------
@@ -158,7 +158,7 @@ def test_serve_on_a_database_of_another_schema_version_exits_2_naming_it(
 
 def test_check_fixtures_passes_the_shipped_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["check-fixtures", str(DEFAULT_FIXTURES)]) == 0
-    assert capsys.readouterr().out == f"{DEFAULT_FIXTURES}: ok (27 regions, 1 accounts, 10 instances)\n"
+    assert capsys.readouterr().out == f"{DEFAULT_FIXTURES}: ok (28 regions, 1 accounts, 10 instances)\n"
 
 
 def test_check_fixtures_fails_a_broken_file_naming_file_and_field(

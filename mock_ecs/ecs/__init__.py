@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
+from mock_ecs.ecs.describe_regions import describe_regions
 from mock_ecs.ecs.instances import EcsStore
 from mock_ecs.ecs.lifecycle import PhaseDurations
 from mock_ecs.ecs.reboot_instances import reboot_instances
+from mock_ecs.ecs.single_instance import reboot_instance, start_instance, stop_instance
+from mock_ecs.ecs.start_instances import start_instances
+from mock_ecs.ecs.stop_instances import stop_instances
 from mock_ecs.protocol.render import Body
 from mock_ecs.protocol.request import ApiCall
 
@@ -21,4 +25,10 @@ def actions(defaults: PhaseDurations) -> dict[str, Action]:
     """Every implemented action by name; others answer ``InvalidAction.NotFound``."""
     return {
         "RebootInstances": partial(reboot_instances, defaults=defaults),
+        "StartInstances": partial(start_instances, defaults=defaults),
+        "StopInstances": partial(stop_instances, defaults=defaults),
+        "RebootInstance": partial(reboot_instance, defaults=defaults),
+        "StartInstance": partial(start_instance, defaults=defaults),
+        "StopInstance": partial(stop_instance, defaults=defaults),
+        "DescribeRegions": describe_regions,
     }

@@ -1,4 +1,4 @@
-"""The batch operations (RebootInstances, and Start/StopInstances later) over the lifecycle table.
+"""The batch operations (Reboot/Start/StopInstances) over the lifecycle table.
 
 **AllTogether** checks every instance first and acts only if all pass; **SuccessFirst**
 handles each instance on its own and reports each (spec §4). DryRun runs every check, then
@@ -35,8 +35,9 @@ class BatchRequest:
     success_first: bool
 
 
-def read_batch_request(call: ApiCall, store: EcsStore, *, force_param: str) -> BatchRequest:
-    """Request-level checks, in the order of the spec's table (§4)."""
+def read_batch_request(call: ApiCall, store: EcsStore, *, force_param: str | None) -> BatchRequest:
+    """Request-level checks, in the order of the spec's table (§4). ``force_param`` names the
+    action's force option (ForceReboot, ForceStop), None for an action without one."""
     region_id = params.required(call.params, "RegionId")
     if not store.region_exists(region_id):
         raise errors.INVALID_REGION_ID_NOT_FOUND()
@@ -51,7 +52,7 @@ def read_batch_request(call: ApiCall, store: EcsStore, *, force_param: str) -> B
         region_id=region_id,
         instance_ids=tuple(dict.fromkeys(ids)),  # duplicates are acted on and reported once
         dry_run=params.boolean(call.params, "DryRun"),
-        force=params.boolean(call.params, force_param),
+        force=params.boolean(call.params, force_param) if force_param else False,
         success_first=params.choice(call.params, "BatchOptimization", _BATCH_MODES, "AllTogether")
         == "SuccessFirst",
     )
@@ -79,8 +80,15 @@ def check_instance(
 
 
 def run_batch(
-    operation: Operation, request: BatchRequest, call: ApiCall, store: EcsStore, defaults: PhaseDurations
+    operation: Operation,
+    request: BatchRequest,
+    call: ApiCall,
+    store: EcsStore,
+    defaults: PhaseDurations,
+    *,
+    stopped_mode: str | None = None,
 ) -> Body:
+    """``stopped_mode``: what a stop records (StopInstances' StoppedMode); None for the others."""
     if request.dry_run and request.success_first:
         # A SuccessFirst dry run answers DRYRUN.SUCCESS whatever the instances say (spec §4).
         raise errors.DRYRUN_SUCCESS()
@@ -105,7 +113,9 @@ def run_batch(
     for instance_id, instance, error in verdicts:
         if instance is not None and error is None:
             store.start_schedule(
-                instance, plan(operation, now, instance.durations(defaults), force=request.force)
+                instance,
+                plan(operation, now, instance.durations(defaults), force=request.force),
+                stopped_mode=stopped_mode,
             )
             responses.append(
                 _response(instance_id, operation.allowed_from, operation.phases[0], "200", "success")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from mock_ecs.ecs.lifecycle import LockReason, PhaseDurations, Schedule, Status
@@ -44,6 +44,12 @@ class InstanceState:
         )
 
 
+@dataclass(frozen=True)
+class RegionInfo:
+    id: str
+    local_names: Mapping[str, str] = field(default_factory=dict)  # by language: zh-CN, en-US, ja
+
+
 class EcsStore(Protocol):
     """The product's view of one store transaction."""
 
@@ -57,7 +63,18 @@ class EcsStore(Protocol):
         """The instances of ``ids`` that this account owns in this region, by id."""
         ...
 
-    def start_schedule(self, instance: InstanceState, schedule: Schedule) -> None:
-        """Begin ``schedule`` from the instance's current status; raises ``StateConflict`` if
-        the instance changed since it was read."""
+    def find_instance(self, account_id: str, instance_id: str) -> InstanceState | None:
+        """The instance ``instance_id`` if this account owns it, in whichever region."""
+        ...
+
+    def regions(self) -> Sequence[RegionInfo]:
+        """Every region, in listing order."""
+        ...
+
+    def start_schedule(
+        self, instance: InstanceState, schedule: Schedule, *, stopped_mode: str | None = None
+    ) -> None:
+        """Begin ``schedule`` from the instance's current status, recording the stop mode it
+        ends in (None for an operation that ends Running); raises ``StateConflict`` if the
+        instance changed since it was read."""
         ...

@@ -19,7 +19,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from mock_ecs.clock import ClockSetting, WallClock
-from mock_ecs.ecs.instances import InstanceState, Lock
+from mock_ecs.ecs.instances import InstanceState, Lock, RegionInfo
 from mock_ecs.ecs.lifecycle import LockReason, Phase, Schedule, Status
 from mock_ecs.protocol.authentication import AccessKey
 from mock_ecs.protocol.errors import StateConflict
@@ -165,6 +165,16 @@ class StoreSession:
             _instances.c.region_id == region_id,
         )
 
+    def find_instance(self, account_id: str, instance_id: str) -> InstanceState | None:
+        found = self.instance_states(_instances.c.id == instance_id, _instances.c.account_id == account_id)
+        return found.get(instance_id)
+
+    def regions(self) -> list[RegionInfo]:
+        rows = self.connection.execute(
+            select(_regions.c.id, _regions.c.local_names).order_by(_regions.c.position, _regions.c.id)
+        )
+        return [RegionInfo(row.id, json.loads(row.local_names or "{}")) for row in rows]
+
     def instance_states(self, *conditions: ColumnElement[bool]) -> dict[str, InstanceState]:
         return {state.id: state for _, state in self.instance_rows(*conditions)}
 
@@ -181,8 +191,14 @@ class StoreSession:
             locks.setdefault(lock.instance_id, []).append(Lock(LockReason(lock.reason), lock.message))
         return [(row, instance_state(row, locks.get(row.id, []))) for row in rows]
 
-    def start_schedule(self, instance: InstanceState, schedule: Schedule) -> None:
-        values = {"status": instance.status_at(schedule.started_at), **schedule_columns(schedule)}
+    def start_schedule(
+        self, instance: InstanceState, schedule: Schedule, *, stopped_mode: str | None = None
+    ) -> None:
+        values = {
+            "status": instance.status_at(schedule.started_at),
+            **schedule_columns(schedule),
+            "stopped_mode": stopped_mode,
+        }
         self.update_instance(instance, values)
 
     def update_instance(self, instance: InstanceState, values: Mapping[str, Any]) -> None:

@@ -13,7 +13,7 @@ from sqlmodel import Field, SQLModel
 
 # Bump when a table changes: an older database is refused with a clear message rather
 # than misread (mock_ecs.store.database).
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 _registry = registry()
 
@@ -95,6 +95,7 @@ class Instance(_Table, table=True):
     settles_to: str | None = None
     stopping_seconds: float | None = None
     starting_seconds: float | None = None
+    stopped_mode: str | None = None  # StopInstances' StoppedMode, while Stopped
     version: int = 0  # bumped by every change: the check-and-set guard
 
 
