@@ -11,6 +11,8 @@ from mock_ecs import MockEcsApp, Settings, create_app
 from tests.support.api import Api
 from tests.support.postgres import PostgresServer, postgres_or_skip
 
+pytest_plugins = ["pytester"]
+
 ROOT = Path(__file__).resolve().parent.parent
 WORLD = Path(__file__).resolve().parent / "data" / "world.yaml"
 

@@ -120,7 +120,7 @@ def _target(
     try:
         return servers.target(settings)
     except MockEcsError as error:
-        raise pytest.UsageError(str(error)) from None
+        pytest.fail(str(error), pytrace=False)
 
 
 def _requested_settings(request: pytest.FixtureRequest) -> dict[str, Any]:
@@ -128,13 +128,13 @@ def _requested_settings(request: pytest.FixtureRequest) -> dict[str, Any]:
     settings: dict[str, Any] = {}
     for marker in reversed(list(request.node.iter_markers(MARKER))):
         if marker.args:
-            raise pytest.UsageError(f"@pytest.mark.{MARKER} takes settings by name: {marker.args!r}")
+            pytest.fail(f"@pytest.mark.{MARKER} takes settings by name: {marker.args!r}", pytrace=False)
         settings.update(marker.kwargs)
     settings = _relative_to(request.path.parent, settings)
     param = getattr(request, "param", None)
     if param is not None:
         if not isinstance(param, Mapping):
-            raise pytest.UsageError(f"an indirect parameter of {MARKER} is a dict of settings: {param!r}")
+            pytest.fail(f"an indirect parameter of {MARKER} is a dict of settings: {param!r}", pytrace=False)
         settings.update(_relative_to(request.path.parent, param))
     return settings
 

@@ -162,9 +162,14 @@ class MockEcs:
         """Let mock time run again from where it stands."""
         return self._clock({"freeze": False})
 
+    def clock(self) -> dict[str, Any]:
+        """``{"now": ISO 8601, "epoch": seconds, "frozen": bool}``"""
+        view: dict[str, Any] = self._control.get("/_mock/clock")
+        return view
+
     def now(self) -> datetime:
-        epoch: float = self._control.get("/_mock/clock")["epoch"]
-        return datetime.fromtimestamp(epoch, UTC)
+        """Mock time, as an aware UTC datetime."""
+        return datetime.fromtimestamp(self.clock()["epoch"], UTC)
 
     def _clock(self, command: dict[str, Any]) -> dict[str, Any]:
         view: dict[str, Any] = self._control.post("/_mock/clock", command)
