@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.server import ServerProcess
+from tests.test_readme import PYTEST_EXAMPLES
 
 # The project's own warning policy: the plugin must not break `filterwarnings = error`.
 INI = """
@@ -227,3 +228,9 @@ def test_the_reset_benchmark_runs() -> None:
 
     assert result.returncode == 0, result.stderr
     assert [line.split()[0] for line in result.stdout.splitlines()[-3:]] == ["reset", "client", "total"]
+
+
+def test_the_readmes_pytest_example_passes(project: pytest.Pytester) -> None:
+    project.makepyfile(test_reboot=PYTEST_EXAMPLES[0])
+
+    project.runpytest_subprocess().assert_outcomes(passed=3)

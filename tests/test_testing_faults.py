@@ -14,6 +14,8 @@ from alibabacloud_tea_openapi import exceptions
 
 from mock_ecs.testing import ControlPlaneError, MockEcs
 from tests.support.server import ServerProcess
+from tests.test_readme import PYTEST_EXAMPLES
+from tests.test_testing import INI
 
 
 def reboot(mock_ecs: MockEcs, *ids: str) -> Any:
@@ -138,5 +140,13 @@ def test_guarded(mock_ecs):
     assert [f["action"] for f in mock_ecs.faults()] == ["RebootInstances"]
 """
     )
+
+    pytester.runpytest_subprocess().assert_outcomes(passed=1)
+
+
+def test_the_readmes_fault_example_passes(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MOCK_ECS_ENDPOINT", raising=False)
+    pytester.makeini(INI)
+    pytester.makepyfile(test_retry=PYTEST_EXAMPLES[1])
 
     pytester.runpytest_subprocess().assert_outcomes(passed=1)
