@@ -2,15 +2,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
 from mock_ecs import MockEcsApp, Settings, create_app
 from tests.support.api import Api
-from tests.support.control import Control
 from tests.support.postgres import PostgresServer, postgres_or_skip
-from tests.support.server import ServerProcess, serve
+
+pytest_plugins = ["pytester"]
 
 ROOT = Path(__file__).resolve().parent.parent
 WORLD = Path(__file__).resolve().parent / "data" / "world.yaml"
@@ -53,19 +54,13 @@ def api(client: TestClient) -> Api:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    """One real ``mock-ecs serve`` on 127.0.0.1 for the session; ``control`` resets it per test."""
-    db = tmp_path_factory.mktemp("server") / "mock-ecs.sqlite3"
-    with serve(db, WORLD) as process:
-        yield process
+def mock_ecs_settings() -> dict[str, Any]:
+    """The plugin's server (``mock_ecs``, mock_ecs/testing) serves the test world.
 
-
-@pytest.fixture
-def control(server: ServerProcess) -> Iterator[Control]:
-    control = Control(server.url)
-    control.reset()
-    yield control
-    control.close()
+    Tests that need a process of their own (restarts, several workers, the CLI) start one
+    with tests/support/server.py.
+    """
+    return {"fixtures": WORLD}
 
 
 @pytest.fixture(scope="session")

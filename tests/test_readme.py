@@ -15,7 +15,10 @@ from tests.support.server import ServerProcess
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-PYTHON_EXAMPLES = re.findall(r"```python\n(.*?)```", README, flags=re.DOTALL)
+# Test files for the pytest plugin follow this marker; tests/test_testing*.py run them with pytester.
+PYTEST_MARKER = "<!-- pytest-example -->\n"
+PYTHON_EXAMPLES = re.findall(r"(?<!" + PYTEST_MARKER + r")```python\n(.*?)```", README, flags=re.DOTALL)
+PYTEST_EXAMPLES = re.findall(PYTEST_MARKER + r"```python\n(.*?)```", README, flags=re.DOTALL)
 
 
 def test_the_settings_table_names_every_setting_and_nothing_else() -> None:

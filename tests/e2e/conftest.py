@@ -4,18 +4,19 @@ from collections.abc import Iterator
 
 import pytest
 
+from mock_ecs.testing import MockEcs
 from tests.e2e.flavours import FLAVOURS, Flavour, FlavourFactory
-from tests.support.server import ServerProcess
 
 
 @pytest.fixture(params=sorted(FLAVOURS))
-def sdk_flavour(request: pytest.FixtureRequest, server: ServerProcess) -> Iterator[FlavourFactory]:
-    """Each official Python SDK signing style in turn: classic (V1), tea (V3), tea-v2 (V1)."""
+def sdk_flavour(request: pytest.FixtureRequest, mock_ecs: MockEcs) -> Iterator[FlavourFactory]:
+    """Each official Python SDK signing style in turn: classic (V1), tea (V3), tea-v2 (V1),
+    against the plugin's server, reset for the test."""
     factory = FLAVOURS[request.param]
     made: list[Flavour] = []
 
     def make(key: str = "testAKID", secret: str = "testSecret") -> Flavour:
-        made.append(factory(server.port, key, secret))
+        made.append(factory(mock_ecs.port, key, secret))
         return made[-1]
 
     yield make

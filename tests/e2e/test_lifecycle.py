@@ -8,33 +8,32 @@ from pathlib import Path
 
 import pytest
 
+from mock_ecs.testing import MockEcs
 from tests.conftest import WORLD
 from tests.e2e.flavours import FLAVOURS, SdkError
 from tests.support.control import Control
 from tests.support.server import ServerProcess, serve
 
 
-def test_reboot_goes_stopping_starting_running_as_the_frozen_clock_advances(
-    server: ServerProcess, control: Control
-) -> None:
-    control.patch_instance("i-running-1", stopping_seconds=10, starting_seconds=20)
-    control.freeze()
-    FLAVOURS["tea"](server.port).reboot(["i-running-1"])
+def test_reboot_goes_stopping_starting_running_as_the_frozen_clock_advances(mock_ecs: MockEcs) -> None:
+    mock_ecs.set_instance("i-running-1", stopping_seconds=10, starting_seconds=20)
+    mock_ecs.freeze_clock()
+    FLAVOURS["tea"](mock_ecs.port).reboot(["i-running-1"])
 
-    seen = [control.status("i-running-1")]
+    seen = [mock_ecs.status("i-running-1")]
     for step in (9.9, 0.2, 19.8, 0.2):
-        control.advance(step)
-        seen.append(control.status("i-running-1"))
+        mock_ecs.advance_clock(step)
+        seen.append(mock_ecs.status("i-running-1"))
 
     assert seen == ["Stopping", "Stopping", "Starting", "Starting", "Running"]
 
 
-def test_a_running_clock_is_not_needed_to_leave_a_phase(server: ServerProcess, control: Control) -> None:
-    control.freeze()
-    FLAVOURS["classic"](server.port).reboot(["i-running-1"])
-    control.clock(set="2099-01-01T00:00:00Z")  # far past every phase end
+def test_a_running_clock_is_not_needed_to_leave_a_phase(mock_ecs: MockEcs) -> None:
+    mock_ecs.freeze_clock()
+    FLAVOURS["classic"](mock_ecs.port).reboot(["i-running-1"])
+    mock_ecs.set_clock("2099-01-01T00:00:00Z")  # far past every phase end
 
-    assert control.status("i-running-1") == "Running"
+    assert mock_ecs.status("i-running-1") == "Running"
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""RebootInstances through each official Python SDK, against a real server on 127.0.0.1.
+"""RebootInstances through each official Python SDK, against the pytest plugin's server on 127.0.0.1.
 
 Every test runs three times: classic SDK (V1), Tea SDK (V3), Tea SDK with signature v2 (V1).
 """
@@ -10,8 +10,8 @@ import uuid
 
 import pytest
 
+from mock_ecs.testing import MockEcs
 from tests.e2e.flavours import FlavourFactory, SdkError, refusal
-from tests.support.control import Control
 
 SECURITY_MESSAGE = "The specified operation is denied as your instance is locked for security reasons."
 NOT_FOUND_MESSAGE = "The specified InstanceId does not exist."
@@ -26,7 +26,7 @@ def responses(result: dict[str, object]) -> list[dict[str, str]]:
     return entries
 
 
-def test_all_together_reboots_every_instance(sdk_flavour: FlavourFactory, control: Control) -> None:
+def test_all_together_reboots_every_instance(sdk_flavour: FlavourFactory, mock_ecs: MockEcs) -> None:
     result = sdk_flavour().reboot(["i-running-1", "i-running-2"])
 
     assert [
@@ -37,11 +37,11 @@ def test_all_together_reboots_every_instance(sdk_flavour: FlavourFactory, contro
         ("i-running-2", "200", "success", "Running", "Stopping"),
     ]
     assert len(str(result["RequestId"])) == 36
-    assert control.status("i-running-1") == control.status("i-running-2") == "Stopping"
+    assert mock_ecs.status("i-running-1") == mock_ecs.status("i-running-2") == "Stopping"
 
 
 def test_success_first_reports_each_instance_on_its_own(
-    sdk_flavour: FlavourFactory, control: Control
+    sdk_flavour: FlavourFactory, mock_ecs: MockEcs
 ) -> None:
     result = sdk_flavour().reboot(
         ["i-running-1", "i-missing-1", "i-security-1", "i-stopped-1"], mode="SuccessFirst"
@@ -56,23 +56,23 @@ def test_success_first_reports_each_instance_on_its_own(
         ("i-security-1", "InstanceLockedForSecurity", SECURITY_MESSAGE, "Running", "Running"),
         ("i-stopped-1", "IncorrectInstanceStatus", STATUS_MESSAGE, "Stopped", "Stopped"),
     ]
-    assert control.status("i-running-1") == "Stopping"
-    assert control.status("i-stopped-1") == "Stopped"
+    assert mock_ecs.status("i-running-1") == "Stopping"
+    assert mock_ecs.status("i-stopped-1") == "Stopped"
 
 
 def test_all_together_fails_whole_on_first_failing_instance(
-    sdk_flavour: FlavourFactory, control: Control
+    sdk_flavour: FlavourFactory, mock_ecs: MockEcs
 ) -> None:
     assert refusal(lambda: sdk_flavour().reboot(["i-running-1", "i-stopped-1", "i-security-1"])) == (
         "IncorrectInstanceStatus",
         403,
         STATUS_MESSAGE,
     )
-    assert control.status("i-running-1") == "Running"
+    assert mock_ecs.status("i-running-1") == "Running"
 
 
 def test_dry_run_all_together_passing_answers_dryrun_success(
-    sdk_flavour: FlavourFactory, control: Control
+    sdk_flavour: FlavourFactory, mock_ecs: MockEcs
 ) -> None:
     with pytest.raises(SdkError) as raised:
         sdk_flavour().reboot(["i-running-1", "i-running-2"], dry_run=True)
@@ -84,11 +84,11 @@ def test_dry_run_all_together_passing_answers_dryrun_success(
     )
     # A 4xx answer: each SDK raises its client-side error class (the Tea SDK's ClientException).
     assert raised.value.exception in {"ServerException", "ClientException"}
-    assert control.status("i-running-1") == "Running"
+    assert mock_ecs.status("i-running-1") == "Running"
 
 
 def test_dry_run_all_together_failing_answers_the_check_error(
-    sdk_flavour: FlavourFactory, control: Control
+    sdk_flavour: FlavourFactory, mock_ecs: MockEcs
 ) -> None:
     assert refusal(lambda: sdk_flavour().reboot(["i-running-1", "i-security-1"], dry_run=True)) == (
         "InstanceLockedForSecurity",
@@ -98,7 +98,7 @@ def test_dry_run_all_together_failing_answers_the_check_error(
 
 
 def test_dry_run_success_first_passes_whatever_the_instances(
-    sdk_flavour: FlavourFactory, control: Control
+    sdk_flavour: FlavourFactory, mock_ecs: MockEcs
 ) -> None:
     assert refusal(
         lambda: sdk_flavour().reboot(
@@ -109,11 +109,11 @@ def test_dry_run_success_first_passes_whatever_the_instances(
         400,
         DRYRUN_MESSAGE,
     )
-    assert control.status("i-running-1") == "Running"
+    assert mock_ecs.status("i-running-1") == "Running"
 
 
 def test_dry_run_success_first_still_applies_request_checks(
-    sdk_flavour: FlavourFactory, control: Control
+    sdk_flavour: FlavourFactory, mock_ecs: MockEcs
 ) -> None:
     ids = [f"i-many-{n}" for n in range(101)]
     assert refusal(lambda: sdk_flavour().reboot(ids, dry_run=True, mode="SuccessFirst")) == (
@@ -123,28 +123,28 @@ def test_dry_run_success_first_still_applies_request_checks(
     )
 
 
-def test_force_reboot_shortens_the_stopping_phase(sdk_flavour: FlavourFactory, control: Control) -> None:
-    control.freeze()
+def test_force_reboot_shortens_the_stopping_phase(sdk_flavour: FlavourFactory, mock_ecs: MockEcs) -> None:
+    mock_ecs.freeze_clock()
     sdk_flavour().reboot(["i-running-1"], force=True)
     sdk_flavour().reboot(["i-running-2"], force=False)
 
-    forced, normal = control.instance("i-running-1")["phase"], control.instance("i-running-2")["phase"]
+    forced, normal = mock_ecs.instance("i-running-1")["phase"], mock_ecs.instance("i-running-2")["phase"]
     assert forced["status"] == normal["status"] == "Stopping"
     assert forced["ends_at"] < normal["ends_at"]
-    control.advance(1.5)  # past the forced stopping phase (1 s), inside the normal one (5 s)
-    assert (control.status("i-running-1"), control.status("i-running-2")) == ("Starting", "Stopping")
+    mock_ecs.advance_clock(1.5)  # past the forced stopping phase (1 s), inside the normal one (5 s)
+    assert (mock_ecs.status("i-running-1"), mock_ecs.status("i-running-2")) == ("Starting", "Stopping")
 
 
-def test_insufficient_balance_refuses_the_reboot(sdk_flavour: FlavourFactory, control: Control) -> None:
+def test_insufficient_balance_refuses_the_reboot(sdk_flavour: FlavourFactory, mock_ecs: MockEcs) -> None:
     assert refusal(lambda: sdk_flavour(key="debtAKID", secret="debtSecret").reboot(["i-debt-1"])) == (
         "InsufficientBalance",
         403,
         "Your account does not have enough balance.",
     )
-    assert control.status("i-debt-1") == "Running"
+    assert mock_ecs.status("i-debt-1") == "Running"
 
 
-def test_security_lock_refuses_the_reboot(sdk_flavour: FlavourFactory, control: Control) -> None:
+def test_security_lock_refuses_the_reboot(sdk_flavour: FlavourFactory, mock_ecs: MockEcs) -> None:
     assert refusal(lambda: sdk_flavour().reboot(["i-security-1"])) == (
         "InstanceLockedForSecurity",
         403,
@@ -152,7 +152,7 @@ def test_security_lock_refuses_the_reboot(sdk_flavour: FlavourFactory, control: 
     )
 
 
-def test_more_than_100_ids_are_refused(sdk_flavour: FlavourFactory, control: Control) -> None:
+def test_more_than_100_ids_are_refused(sdk_flavour: FlavourFactory, mock_ecs: MockEcs) -> None:
     assert refusal(lambda: sdk_flavour().reboot([f"i-many-{n}" for n in range(101)])) == (
         "InvalidParameter.TooManyInstanceIds",
         403,
@@ -161,7 +161,7 @@ def test_more_than_100_ids_are_refused(sdk_flavour: FlavourFactory, control: Con
 
 
 def test_wrong_secret_is_refused_with_the_string_to_sign(
-    sdk_flavour: FlavourFactory, control: Control
+    sdk_flavour: FlavourFactory, mock_ecs: MockEcs
 ) -> None:
     flavour = sdk_flavour(secret="not-the-secret")
     with pytest.raises(SdkError) as raised:
@@ -181,10 +181,10 @@ def test_wrong_secret_is_refused_with_the_string_to_sign(
         expected_start = "ACS3-HMAC-SHA256\n" if flavour.signature == "V3" else "POST&%2F&"
         prefix = "Specified signature is not matched with our calculation. server string to sign is:"
         assert error.message.startswith(prefix + expected_start)
-    assert control.status("i-running-1") == "Running"
+    assert mock_ecs.status("i-running-1") == "Running"
 
 
-def test_unknown_access_key_is_refused(sdk_flavour: FlavourFactory, control: Control) -> None:
+def test_unknown_access_key_is_refused(sdk_flavour: FlavourFactory, mock_ecs: MockEcs) -> None:
     assert refusal(lambda: sdk_flavour(key="noSuchAKID").reboot(["i-running-1"])) == (
         "InvalidAccessKeyId.NotFound",
         404,
@@ -192,7 +192,7 @@ def test_unknown_access_key_is_refused(sdk_flavour: FlavourFactory, control: Con
     )
 
 
-def test_expired_timestamp_is_refused(sdk_flavour: FlavourFactory, control: Control) -> None:
+def test_expired_timestamp_is_refused(sdk_flavour: FlavourFactory, mock_ecs: MockEcs) -> None:
     flavour = sdk_flavour()
     twenty_minutes_ago = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 20 * 60))
     with flavour.signing_with(timestamp=twenty_minutes_ago):
@@ -205,7 +205,7 @@ def test_expired_timestamp_is_refused(sdk_flavour: FlavourFactory, control: Cont
     )
 
 
-def test_replayed_nonce_is_refused(sdk_flavour: FlavourFactory, control: Control) -> None:
+def test_replayed_nonce_is_refused(sdk_flavour: FlavourFactory, mock_ecs: MockEcs) -> None:
     flavour = sdk_flavour()
     with flavour.signing_with(nonce=uuid.uuid4().hex):
         flavour.reboot(["i-running-1"])
@@ -214,10 +214,10 @@ def test_replayed_nonce_is_refused(sdk_flavour: FlavourFactory, control: Control
             400,
             "Specified signature nonce was used already.",
         )
-    assert control.status("i-running-2") == "Running"
+    assert mock_ecs.status("i-running-2") == "Running"
 
 
-def test_errors_carry_the_request_id_of_the_answer(sdk_flavour: FlavourFactory, control: Control) -> None:
+def test_errors_carry_the_request_id_of_the_answer(sdk_flavour: FlavourFactory, mock_ecs: MockEcs) -> None:
     with pytest.raises(SdkError) as raised:
         sdk_flavour().reboot(["i-missing-1"])
 

@@ -1,0 +1,1 @@
+"""Measurements, run by hand: `.venv/bin/python -m benchmarks.<name>`; not tests."""
