@@ -6,6 +6,7 @@ import pytest
 
 from mock_ecs.testing import MockEcs
 from tests.e2e.flavours import FLAVOURS, Flavour, FlavourFactory
+from tests.support.control import Control
 
 
 @pytest.fixture(params=sorted(FLAVOURS))
@@ -22,3 +23,12 @@ def sdk_flavour(request: pytest.FixtureRequest, mock_ecs: MockEcs) -> Iterator[F
     yield make
     for flavour in made:
         flavour.close()
+
+
+@pytest.fixture
+def control(mock_ecs: MockEcs) -> Iterator[Control]:
+    """The tests' own control-plane client (tests/support/control.py, which asserts every
+    answer succeeds), on the plugin's server, reset for the test by ``mock_ecs``."""
+    control = Control(mock_ecs.endpoint)
+    yield control
+    control.close()

@@ -23,8 +23,8 @@ from aliyunsdkcore.acs_exception.exceptions import ClientException, ServerExcept
 
 from tests.e2e.flavours import SdkError, refusal
 from tests.support import sdk
+from mock_ecs.testing import MockEcs
 from tests.support.control import Control
-from tests.support.server import ServerProcess
 
 SECURITY = (
     "InstanceLockedForSecurity",
@@ -108,9 +108,11 @@ def _snake(name: str) -> str:
 
 
 @pytest.fixture(params=["classic", "tea", "tea-v2"])
-def ecs(request: pytest.FixtureRequest, server: ServerProcess, control: Control) -> Iterator[Caller]:
+def ecs(request: pytest.FixtureRequest, mock_ecs: MockEcs) -> Iterator[Caller]:
     caller: Caller = (
-        Classic(server.port) if request.param == "classic" else Tea(server.port, v2=request.param == "tea-v2")
+        Classic(mock_ecs.port)
+        if request.param == "classic"
+        else Tea(mock_ecs.port, v2=request.param == "tea-v2")
     )
     yield caller
     caller.close()
