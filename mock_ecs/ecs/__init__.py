@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
+from mock_ecs.ecs.describe_instance_status import describe_instance_status
+from mock_ecs.ecs.describe_instances import describe_instances
 from mock_ecs.ecs.instances import EcsStore
 from mock_ecs.ecs.lifecycle import PhaseDurations
 from mock_ecs.ecs.reboot_instances import reboot_instances
@@ -21,4 +23,6 @@ def actions(defaults: PhaseDurations) -> dict[str, Action]:
     """Every implemented action by name; others answer ``InvalidAction.NotFound``."""
     return {
         "RebootInstances": partial(reboot_instances, defaults=defaults),
+        "DescribeInstances": describe_instances,
+        "DescribeInstanceStatus": describe_instance_status,
     }
