@@ -30,7 +30,7 @@ _TYPES: dict[str, tuple[int, int]] = {
 }
 # Memory per vCPU (GiB) of the families not in the table above, by the family's letter.
 _GIB_PER_VCPU = {"c": 2, "g": 4, "r": 8, "hf": 2, "hfc": 2, "hfg": 4, "hfr": 8, "re": 16}
-_SIZE = re.compile(r"(?:(\d+)x)?(small|medium|large|xlarge)$")
+_SIZE = re.compile(r"\.(\d*)(small|medium|large|xlarge)$")
 _SIZE_VCPUS = {"small": 1, "medium": 1, "large": 2, "xlarge": 4}
 
 
