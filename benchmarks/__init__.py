@@ -1,1 +1,1 @@
-"""Measurements, run by hand: `.venv/bin/python -m benchmarks.<name>`; not tests."""
+"""Measurements of mock-ecs, run by hand (``python -m benchmarks.<name>``); never timed tests."""

@@ -14,6 +14,7 @@ import pytest
 from mock_ecs import cli
 from mock_ecs.app import create_app
 from mock_ecs.settings import Settings
+from mock_ecs.store.tables import SCHEMA_VERSION
 from tests.conftest import ROOT, WORLD
 from tests.support.server import ServerProcess
 
@@ -150,7 +151,7 @@ def test_serve_on_a_database_of_another_schema_version_exits_2_naming_it(
     connection.close()
 
     assert cli.main(["serve", "--db", str(db), "--fixtures", str(WORLD)]) == 2
-    assert "has schema version 0; this mock-ecs needs 2" in capsys.readouterr().err
+    assert f"has schema version 0; this mock-ecs needs {SCHEMA_VERSION}" in capsys.readouterr().err
 
 
 # -- check-fixtures -------------------------------------------------------------------------

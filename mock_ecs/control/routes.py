@@ -7,11 +7,12 @@ the event loop, like the API, so every database use happens on one thread.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from importlib.metadata import version
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
-from sqlalchemy import Row, delete
+from sqlalchemy import Row, delete, select
 
 from mock_ecs.clock import isoformat, parse_iso
 from mock_ecs.control import schemas
@@ -86,7 +87,9 @@ async def list_instances(
         conditions.append(table.c.region_id == region)
     with runtime.database.transaction() as store:
         now = store.mock_now()
-        views = [_view(row, state, now) for row, state in store.instance_rows(*conditions)]
+        found = store.instance_rows(*conditions)
+        extras = _extras(store, [state.id for _, state in found])
+        views = [_view(row, state, now, extras[state.id]) for row, state in found]
     return schemas.InstanceList(instances=[v for v in views if status_ is None or v.status is status_])
 
 
@@ -94,13 +97,13 @@ async def list_instances(
 async def create_instance(spec: InstanceSpec, runtime: RuntimeDep) -> schemas.InstanceView:
     with runtime.database.transaction() as store:
         instance_id = _fixture_errors_as_422(lambda: add_instance(store, spec, "request body", runtime.rng))
-        return _view(*_find(store, instance_id), store.mock_now())
+        return _full_view(store, instance_id)
 
 
 @router.get("/instances/{instance_id}", responses={404: {"model": schemas.ControlError}})
 async def get_instance(instance_id: str, runtime: RuntimeDep) -> schemas.InstanceView:
     with runtime.database.transaction() as store:
-        return _view(*_find(store, instance_id), store.mock_now())
+        return _full_view(store, instance_id)
 
 
 @router.patch("/instances/{instance_id}", responses={404: {"model": schemas.ControlError}})
@@ -115,10 +118,14 @@ async def patch_instance(
         for field in ("stopping_seconds", "starting_seconds"):
             if field in patch.model_fields_set:
                 values[field] = getattr(patch, field)
+        if patch.description is not None:
+            values["description"] = patch.description
         store.update_instance(state, values)
         if patch.locks is not None:
             _replace_locks(store, instance_id, patch.locks)
-        return _view(*_find(store, instance_id), store.mock_now())
+        if patch.tags is not None:
+            _replace_tags(store, instance_id, patch.tags)
+        return _full_view(store, instance_id)
 
 
 @router.patch("/accounts/{account_id}", responses={404: {"model": schemas.ControlError}})
@@ -173,6 +180,11 @@ def _find(store: StoreSession, instance_id: str) -> tuple[Row[Any], InstanceStat
     return found[0]
 
 
+def _full_view(store: StoreSession, instance_id: str) -> schemas.InstanceView:
+    row, state = _find(store, instance_id)
+    return _view(row, state, store.mock_now(), _extras(store, [instance_id])[instance_id])
+
+
 def _replace_locks(store: StoreSession, instance_id: str, locks: list[LockSpec]) -> None:
     table = tables.INSTANCE_LOCKS
     store.connection.execute(delete(table).where(table.c.instance_id == instance_id))
@@ -183,7 +195,27 @@ def _replace_locks(store: StoreSession, instance_id: str, locks: list[LockSpec])
         )
 
 
-def _view(row: Row[Any], state: InstanceState, now: float) -> schemas.InstanceView:
+def _replace_tags(store: StoreSession, instance_id: str, tags: dict[str, str]) -> None:
+    table = tables.INSTANCE_TAGS
+    store.connection.execute(delete(table).where(table.c.instance_id == instance_id))
+    if tags:
+        store.connection.execute(
+            table.insert(), [{"instance_id": instance_id, "key": k, "value": v} for k, v in tags.items()]
+        )
+
+
+@dataclass(frozen=True)
+class _Extras:
+    security_group_ids: list[str]
+    tags: dict[str, str]
+
+
+_NO_EXTRAS = _Extras([], {})
+
+
+def _view(
+    row: Row[Any], state: InstanceState, now: float, extras: _Extras = _NO_EXTRAS
+) -> schemas.InstanceView:
     phase = None
     schedule = state.schedule
     if schedule is not None and (ends_at := schedule.phase_end_at(now)) is not None:
@@ -210,7 +242,40 @@ def _view(row: Row[Any], state: InstanceState, now: float) -> schemas.InstanceVi
         stopping_seconds=state.stopping_seconds,
         starting_seconds=state.starting_seconds,
         created_at=isoformat(row.created_at),
+        description=row.description,
+        cpu=row.cpu,
+        memory=row.memory,
+        os_name=row.os_name,
+        os_type=row.os_type,
+        instance_charge_type=row.instance_charge_type,
+        expired_time=None if row.expired_at is None else isoformat(row.expired_at),
+        internet_charge_type=row.internet_charge_type,
+        internet_max_bandwidth_out=row.internet_max_bandwidth_out,
+        vpc_id=row.vpc_id,
+        vswitch_id=row.vswitch_id,
+        private_ip=row.private_ip,
+        public_ip=row.public_ip,
+        security_group_ids=list(extras.security_group_ids),
+        key_pair_name=row.key_pair_name,
+        resource_group_id=row.resource_group_id,
+        deletion_protection=row.deletion_protection,
+        tags=dict(extras.tags),
     )
+
+
+def _extras(store: StoreSession, instance_ids: list[str]) -> dict[str, _Extras]:
+    """Security groups and tags of these instances, read in two queries."""
+    found: dict[str, _Extras] = {instance_id: _Extras([], {}) for instance_id in instance_ids}
+    groups, tags = tables.INSTANCE_SECURITY_GROUPS, tables.INSTANCE_TAGS
+    for group in store.connection.execute(
+        select(groups).where(groups.c.instance_id.in_(instance_ids)).order_by(groups.c.position)
+    ):
+        found[group.instance_id].security_group_ids.append(group.security_group_id)
+    for tag in store.connection.execute(
+        select(tags).where(tags.c.instance_id.in_(instance_ids)).order_by(tags.c.key)
+    ):
+        found[tag.instance_id].tags[tag.key] = tag.value
+    return found
 
 
 def _fixture_errors_as_422(action: Callable[[], T]) -> T:

@@ -57,6 +57,25 @@ class InstanceView(BaseModel):
     stopping_seconds: float | None
     starting_seconds: float | None
     created_at: str
+    # The attributes DescribeInstances shows (added with it).
+    description: str = ""
+    cpu: int = 0
+    memory: int = 0  # MiB
+    os_name: str = ""
+    os_type: str = ""
+    instance_charge_type: str = ""
+    expired_time: str | None = None  # PrePaid only
+    internet_charge_type: str = ""
+    internet_max_bandwidth_out: int = 0
+    vpc_id: str = ""
+    vswitch_id: str = ""
+    private_ip: str = ""
+    public_ip: str | None = None
+    security_group_ids: list[str] = Field(default_factory=list)
+    key_pair_name: str = ""
+    resource_group_id: str = ""
+    deletion_protection: bool = False
+    tags: dict[str, str] = Field(default_factory=dict)
 
 
 class InstanceList(BaseModel):
@@ -72,6 +91,8 @@ class InstancePatch(BaseModel):
     locks: list[LockSpec] | None = None
     stopping_seconds: float | None = Field(None, ge=0, allow_inf_nan=False)
     starting_seconds: float | None = Field(None, ge=0, allow_inf_nan=False)
+    description: str | None = Field(None, max_length=256)
+    tags: dict[str, str] | None = None  # replaces every tag
 
 
 class AccountView(BaseModel):

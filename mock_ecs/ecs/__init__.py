@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
+from mock_ecs.ecs.describe_instance_status import describe_instance_status
+from mock_ecs.ecs.describe_instances import describe_instances
 from mock_ecs.ecs.describe_regions import describe_regions
 from mock_ecs.ecs.instances import EcsStore
 from mock_ecs.ecs.lifecycle import PhaseDurations
@@ -31,4 +33,6 @@ def actions(defaults: PhaseDurations) -> dict[str, Action]:
         "StartInstance": partial(start_instance, defaults=defaults),
         "StopInstance": partial(stop_instance, defaults=defaults),
         "DescribeRegions": describe_regions,
+        "DescribeInstances": describe_instances,
+        "DescribeInstanceStatus": describe_instance_status,
     }

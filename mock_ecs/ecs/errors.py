@@ -42,3 +42,25 @@ DRYRUN_SUCCESS = ErrorSpec(400, "DRYRUN.SUCCESS", "This request is a dryrun requ
 DRY_RUN_OPERATION = ErrorSpec(
     400, "DryRunOperation", "Request validation has been passed with DryRun flag set."
 )
+
+# -- DescribeInstances / DescribeInstanceStatus filters ------------------------------------
+INVALID_ZONE_ID_NOT_FOUND = ErrorSpec(
+    404, "InvalidZoneId.NotFound", "The ZoneId provided does not exist in our records."
+)
+INVALID_STATUS_NOT_FOUND = ErrorSpec(404, "InvalidStatus.NotFound", "The specified Status is not found")
+INVALID_LOCK_REASON_NOT_FOUND = ErrorSpec(
+    404, "InvalidLockReason.NotFound", "The specified LockReason is not found"
+)
+INVALID_INSTANCE_CHARGE_TYPE_NOT_FOUND = ErrorSpec(
+    404, "InvalidInstanceChargeType.NotFound", "The InstanceChargeType does not exist in our records"
+)
+INVALID_INTERNET_CHARGE_TYPE = ErrorSpec(
+    404, "InvalidInternetChargeType.ValueNotSupported", "The specified InternetChargeType is not valid"
+)
+INVALID_NETWORK_TYPE_NOT_FOUND = ErrorSpec(
+    404, "InvalidNetworkType.NotFound", "The specified InstanceNetworkType is not found"
+)
+INVALID_TAG_MISMATCH = ErrorSpec(
+    400, "InvalidTag.Mismatch", "The specified Tag.n.Key and Tag.n.Value are not match."
+)
+INVALID_TAG_COUNT = ErrorSpec(400, "InvalidTagCount", "The specified tags are beyond the permitted range.")

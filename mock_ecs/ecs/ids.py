@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 import string
 
@@ -30,6 +31,15 @@ _REGION_PREFIXES = {
 }
 _ALPHABET = string.ascii_lowercase + string.digits
 _ID_LENGTH = 20  # after "i-"
+
+
+def region_prefix(region_id: str) -> str:
+    """The region's prefix of resource ids; a stable two letters for regions not listed."""
+    known = _REGION_PREFIXES.get(region_id)
+    if known is not None:
+        return known
+    digest = hashlib.sha256(region_id.encode()).digest()
+    return "".join(_ALPHABET[byte % len(_ALPHABET)] for byte in digest[:2])
 
 
 def instance_id(region_id: str, rng: random.Random) -> str:

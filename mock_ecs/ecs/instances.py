@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from mock_ecs.ecs.lifecycle import LockReason, PhaseDurations, Schedule, Status
+
+if TYPE_CHECKING:
+    from mock_ecs.ecs.listing import InstanceFilter, Page, Paging
 
 
 @dataclass(frozen=True)
@@ -77,4 +80,11 @@ class EcsStore(Protocol):
         """Begin ``schedule`` from the instance's current status, recording the stop mode it
         ends in (None for an operation that ends Running); raises ``StateConflict`` if the
         instance changed since it was read."""
+        ...
+
+    def zone_exists(self, region_id: str, zone_id: str) -> bool: ...
+
+    def describe_instances(self, where: InstanceFilter, paging: Paging, now: float) -> Page:
+        """The instances matching ``where`` as the clock sees them at ``now``, one page of them,
+        in creation order."""
         ...

@@ -43,7 +43,9 @@ class Items:
 def render(root: str, body: Body, fmt: Format) -> bytes:
     """Render a body under its root element (``RebootInstancesResponse``, ``Error``)."""
     if fmt is Format.JSON:
-        return json.dumps(_plain(body), ensure_ascii=False, separators=(",", ":")).encode()
+        # The C encoder walks dicts, lists and strings (``_CData`` too) itself and asks
+        # ``_json_default`` only for Items and other mappings: far faster than copying first.
+        return json.dumps(body, default=_json_default, ensure_ascii=False, separators=(",", ":")).encode()
     element = etree.Element(root)
     _fill(element, body)
     return XML_DECLARATION + etree.tostring(element, encoding="UTF-8")
@@ -68,23 +70,28 @@ class _CData(str):
     """Text that XML wraps in CDATA (the envelope's ``Recommend``); plain text in JSON."""
 
 
-def _plain(value: Value) -> object:
+# Scalars are told apart by concrete type first: an ABC check per value made large answers
+# (100 instances of DescribeInstances) spend most of their time rendering.
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _json_default(value: object) -> object:
     if isinstance(value, Items):
-        return {value.item: [_plain(entry) for entry in value.values]}
+        return {value.item: list(value.values)}
     if isinstance(value, Mapping):
-        return {name: _plain(entry) for name, entry in value.items()}
-    return str(value) if isinstance(value, _CData) else value
+        return dict(value)
+    raise TypeError(f"cannot render {type(value).__name__}")
 
 
 def _fill(element: etree._Element, value: Value) -> None:
-    if isinstance(value, Items):
+    if isinstance(value, _SCALARS):
+        element.text = _text(value)
+    elif isinstance(value, Items):
         for entry in value.values:
             _fill(etree.SubElement(element, value.item), entry)
-    elif isinstance(value, Mapping):
+    else:
         for name, entry in value.items():
             _fill(etree.SubElement(element, name), entry)
-    else:
-        element.text = _text(value)
     if len(element) == 0 and element.text is None:
         element.text = ""  # an empty list or object is <A></A> too, never <A/>
 

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import json
 import random
+import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, overload
+from typing import Annotated, Any, Literal, overload
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 from sqlalchemy import delete, func, select
 
-from mock_ecs.ecs import ids
+from mock_ecs.ecs import catalogue, ids
 from mock_ecs.ecs.lifecycle import LockReason, Status
 from mock_ecs.store import tables
 from mock_ecs.store.session import StoreSession
@@ -27,6 +29,8 @@ DEFAULT_IMAGE_ID = "aliyun_3_x64_20G_alibase_20240819.vhd"
 
 InstanceId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9-]+$", max_length=64)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=128)]
+ResourceId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9-]+$", max_length=64)]
+IPv4 = Annotated[str, StringConstraints(pattern=r"^(\d{1,3})(\.\d{1,3}){3}$")]
 
 
 class FixtureError(Exception):
@@ -84,6 +88,28 @@ class InstanceSpec(_Spec):
     # Finite: a phase that never ends has no time to show (use a very long one instead).
     stopping_seconds: float | None = Field(None, ge=0, allow_inf_nan=False)
     starting_seconds: float | None = Field(None, ge=0, allow_inf_nan=False)
+    # What DescribeInstances shows; absent: believable defaults, chosen once and stored.
+    description: Annotated[str, StringConstraints(max_length=256)] = ""
+    cpu: int | None = Field(None, ge=1, le=1024)  # absent: from the instance type
+    memory: int | None = Field(None, ge=256)  # MiB; absent: from the instance type
+    os_name: str | None = None  # absent: from the image id
+    os_name_en: str | None = None
+    os_type: Literal["linux", "windows"] | None = None
+    instance_charge_type: Literal["PostPaid", "PrePaid"] = "PostPaid"
+    expired_time: datetime | None = None  # PrePaid only; absent: a month after creation
+    internet_charge_type: Literal["PayByTraffic", "PayByBandwidth"] = "PayByTraffic"
+    internet_max_bandwidth_out: int = Field(0, ge=0, le=1024)  # above 0: a public IP address
+    vpc_id: ResourceId | None = None  # absent: the account's default VPC in the region
+    vswitch_id: ResourceId | None = None  # absent: the account's default vSwitch in the zone
+    private_ip: IPv4 | None = None  # absent: a distinct address in 172.16.0.0/12
+    public_ip: IPv4 | None = None
+    security_group_ids: list[ResourceId] | None = None  # absent: the account's default group
+    key_pair_name: str = ""
+    resource_group_id: str = ""
+    deletion_protection: bool = False
+    tags: dict[Annotated[str, StringConstraints(min_length=1, max_length=128)], str] = Field(
+        default_factory=dict
+    )
 
 
 class FixtureDocument(_Spec):
@@ -180,34 +206,91 @@ def add_instance(store: StoreSession, spec: InstanceSpec, where: str, rng: rando
         version = 0
     else:
         seq, version = existing.seq, existing.version + 1
-        locks = tables.INSTANCE_LOCKS
-        store.connection.execute(delete(locks).where(locks.c.instance_id == instance_id))
+        for table in (tables.INSTANCE_LOCKS, tables.INSTANCE_SECURITY_GROUPS, tables.INSTANCE_TAGS):
+            store.connection.execute(delete(table).where(table.c.instance_id == instance_id))
         session.delete(existing)
         session.flush()
-    session.add(
-        tables.Instance(
-            id=instance_id,
-            seq=seq,
-            account_id=spec.account,
-            region_id=spec.region,
-            zone_id=zone,
-            name=spec.name or instance_id,
-            hostname=spec.hostname or ids.host_name(instance_id),
-            instance_type=spec.instance_type,
-            image_id=spec.image_id,
-            created_at=store.mock_now() if spec.created_at is None else _epoch(spec.created_at),
-            status=spec.status.value,
-            stopping_seconds=spec.stopping_seconds,
-            starting_seconds=spec.starting_seconds,
-            version=version,
-        )
-    )
+    row = instance_row(spec, instance_id, seq, zone, store.mock_now(), rng)
+    session.add(tables.Instance(**row, version=version))
+    session.flush()
+    store.connection.execute(tables.INSTANCE_SECURITY_GROUPS.insert(), security_group_rows(spec, row))
+    if spec.tags:
+        store.connection.execute(tables.INSTANCE_TAGS.insert(), tag_rows(spec, instance_id))
     for lock in spec.locks:
         session.add(
             tables.InstanceLock(instance_id=instance_id, reason=lock.reason.value, message=lock.message)
         )
     session.flush()
     return instance_id
+
+
+def instance_row(
+    spec: InstanceSpec, instance_id: str, seq: int, zone: str, now: float, rng: random.Random
+) -> dict[str, Any]:
+    """The ``instances`` row of a spec: what it gives, and believable defaults for the rest.
+
+    Also what the benchmark uses to bulk-insert instances.
+    """
+    cpu, memory = catalogue.instance_type_size(spec.instance_type)
+    system = catalogue.operating_system(spec.image_id)
+    created_at = now if spec.created_at is None else _epoch(spec.created_at)
+    expired_at = None
+    if spec.instance_charge_type == "PrePaid":
+        expired_at = created_at + _PREPAID_TERM if spec.expired_time is None else _epoch(spec.expired_time)
+    public_ip = spec.public_ip
+    if public_ip is None and spec.internet_max_bandwidth_out > 0:
+        public_ip = catalogue.public_ip(seq)
+    return {
+        "id": instance_id,
+        "seq": seq,
+        "account_id": spec.account,
+        "region_id": spec.region,
+        "zone_id": zone,
+        "name": spec.name or instance_id,
+        "hostname": spec.hostname or ids.host_name(instance_id),
+        "instance_type": spec.instance_type,
+        "image_id": spec.image_id,
+        "created_at": created_at,
+        "description": spec.description,
+        "cpu": spec.cpu or cpu,
+        "memory": spec.memory or memory,
+        "os_name": spec.os_name or system.name,
+        "os_name_en": spec.os_name_en or system.name_en,
+        "os_type": spec.os_type or system.type,
+        "instance_charge_type": spec.instance_charge_type,
+        "internet_charge_type": spec.internet_charge_type,
+        "internet_max_bandwidth_out": spec.internet_max_bandwidth_out,
+        "vpc_id": spec.vpc_id or catalogue.vpc_id(spec.account, spec.region),
+        "vswitch_id": spec.vswitch_id or catalogue.vswitch_id(spec.account, spec.region, zone),
+        "private_ip": spec.private_ip or catalogue.private_ip(seq),
+        "public_ip": public_ip,
+        "network_interface_id": catalogue.network_interface_id(instance_id, spec.region),
+        "mac_address": catalogue.mac_address(instance_id),
+        "key_pair_name": spec.key_pair_name,
+        "resource_group_id": spec.resource_group_id,
+        "serial_number": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+        "deletion_protection": spec.deletion_protection,
+        "expired_at": expired_at,
+        "started_at": created_at if spec.status is Status.RUNNING else None,
+        "status": spec.status.value,
+        "stopping_seconds": spec.stopping_seconds,
+        "starting_seconds": spec.starting_seconds,
+    }
+
+
+def security_group_rows(spec: InstanceSpec, row: Mapping[str, Any]) -> list[dict[str, Any]]:
+    groups = spec.security_group_ids or [catalogue.security_group_id(spec.account, spec.region)]
+    return [
+        {"instance_id": row["id"], "security_group_id": group, "position": position}
+        for position, group in enumerate(dict.fromkeys(groups))
+    ]
+
+
+def tag_rows(spec: InstanceSpec, instance_id: str) -> list[dict[str, Any]]:
+    return [{"instance_id": instance_id, "key": key, "value": value} for key, value in spec.tags.items()]
+
+
+_PREPAID_TERM = 30 * 24 * 3600  # a month: the shortest subscription the console offers
 
 
 def _check_unique(document: FixtureDocument, source: str) -> None:

@@ -24,6 +24,7 @@ from mock_ecs.ecs.lifecycle import LockReason, Phase, Schedule, Status
 from mock_ecs.protocol.authentication import AccessKey
 from mock_ecs.protocol.errors import StateConflict
 from mock_ecs.store import tables
+from mock_ecs.store.listing import InstanceListing
 
 # Nonces are kept twice as long as the 15-minute timestamp window that could replay them.
 NONCE_RETENTION_SECONDS = 2 * 15 * 60
@@ -38,7 +39,7 @@ _regions = tables.REGIONS
 _clock = tables.CLOCK
 
 
-class StoreSession:
+class StoreSession(InstanceListing):
     def __init__(self, connection: Connection, wall_clock: WallClock) -> None:
         self.connection = connection
         self.wall_clock = wall_clock
@@ -199,6 +200,12 @@ class StoreSession:
             **schedule_columns(schedule),
             "stopped_mode": stopped_mode,
         }
+        previous = instance.schedule
+        if previous is not None and previous.settles_to is Status.RUNNING:
+            settled_at = previous.phases[-1].ends_at
+            if settled_at <= schedule.started_at:
+                # The schedule being replaced brought the instance up: keep when (StartTime).
+                values["started_at"] = settled_at
         self.update_instance(instance, values)
 
     def update_instance(self, instance: InstanceState, values: Mapping[str, Any]) -> None:

@@ -71,7 +71,26 @@ class AccessKey(_Table, table=True):
 
 class Instance(_Table, table=True):
     __tablename__ = "instances"
-    __table_args__ = (Index("ix_instances_owner", "account_id", "region_id", "seq"),)
+    # DescribeInstances lists an owner's instances in one region in creation order, filtered
+    # by at most a few attributes: each filter has an index that keeps that order.
+    __table_args__ = (
+        Index("ix_instances_owner", "account_id", "region_id", "seq"),
+        *(
+            Index(f"ix_instances_{column}", "account_id", "region_id", column, "seq")
+            for column in (
+                "zone_id",
+                "name",
+                "instance_type",
+                "image_id",
+                "vpc_id",
+                "vswitch_id",
+                "private_ip",
+                "public_ip",
+                "key_pair_name",
+                "resource_group_id",
+            )
+        ),
+    )
 
     id: str = Field(primary_key=True)
     seq: int = Field(unique=True)  # creation order: stable listing order
@@ -83,6 +102,30 @@ class Instance(_Table, table=True):
     instance_type: str
     image_id: str
     created_at: float
+    # Attributes DescribeInstances shows, chosen when the instance is created (store.fixtures).
+    description: str = ""
+    cpu: int = 2
+    memory: int = 8192  # MiB
+    os_name: str = ""
+    os_name_en: str = ""
+    os_type: str = "linux"
+    instance_charge_type: str = "PostPaid"
+    internet_charge_type: str = "PayByTraffic"
+    internet_max_bandwidth_out: int = 0  # Mbit/s
+    internet_max_bandwidth_in: int = 100
+    vpc_id: str = ""
+    vswitch_id: str = ""
+    private_ip: str = ""
+    public_ip: str | None = None
+    network_interface_id: str = ""
+    mac_address: str = ""
+    key_pair_name: str = ""
+    resource_group_id: str = ""
+    serial_number: str = ""
+    deletion_protection: bool = False
+    io_optimized: bool = True
+    expired_at: float | None = None  # PrePaid only; PostPaid instances never expire
+    started_at: float | None = None  # when it last became Running, before any schedule
     # Lifecycle: the status before the schedule began (or the status, with no schedule),
     # then up to two timed phases and the status the operation settles to.
     status: str
@@ -105,6 +148,23 @@ class InstanceLock(_Table, table=True):
     instance_id: str = Field(foreign_key="instances.id", primary_key=True, ondelete="CASCADE")
     reason: str = Field(primary_key=True)
     message: str = ""
+
+
+class InstanceSecurityGroup(_Table, table=True):
+    __tablename__ = "instance_security_groups"
+
+    instance_id: str = Field(foreign_key="instances.id", primary_key=True, ondelete="CASCADE")
+    security_group_id: str = Field(primary_key=True, index=True)
+    position: int = 0  # the order the instance lists its groups in
+
+
+class InstanceTag(_Table, table=True):
+    __tablename__ = "instance_tags"
+    __table_args__ = (Index("ix_instance_tags_key_value", "key", "value"),)
+
+    instance_id: str = Field(foreign_key="instances.id", primary_key=True, ondelete="CASCADE")
+    key: str = Field(primary_key=True)
+    value: str = ""
 
 
 class Nonce(_Table, table=True):
@@ -131,5 +191,7 @@ ACCOUNTS = METADATA.tables["accounts"]
 ACCESS_KEYS = METADATA.tables["access_keys"]
 INSTANCES = METADATA.tables["instances"]
 INSTANCE_LOCKS = METADATA.tables["instance_locks"]
+INSTANCE_SECURITY_GROUPS = METADATA.tables["instance_security_groups"]
+INSTANCE_TAGS = METADATA.tables["instance_tags"]
 NONCES = METADATA.tables["nonces"]
 CLOCK = METADATA.tables["clock"]

@@ -21,9 +21,9 @@ from alibabacloud_ecs20140526.client import Client as TeaClient
 from alibabacloud_tea_openapi import exceptions as tea_exceptions
 from aliyunsdkcore.acs_exception.exceptions import ClientException, ServerException
 
+from mock_ecs.testing import MockEcs
 from tests.e2e.flavours import SdkError, refusal
 from tests.support import sdk
-from mock_ecs.testing import MockEcs
 from tests.support.control import Control
 
 SECURITY = (

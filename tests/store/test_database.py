@@ -97,7 +97,9 @@ def test_a_database_of_another_schema_version_is_refused_naming_it(
     open_database(_file_url(tmp_path)).prepare()
     _set_schema_version(tmp_path / "mock-ecs.sqlite3", "0")
 
-    with pytest.raises(IncompatibleDatabase, match=r"has schema version 0; this mock-ecs needs 2"):
+    with pytest.raises(
+        IncompatibleDatabase, match=rf"has schema version 0; this mock-ecs needs {tables.SCHEMA_VERSION}"
+    ):
         open_database(_file_url(tmp_path)).prepare()
 
 
