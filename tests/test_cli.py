@@ -14,6 +14,7 @@ import pytest
 from mock_ecs import cli
 from mock_ecs.app import create_app
 from mock_ecs.settings import Settings
+from mock_ecs.store import tables
 from tests.conftest import ROOT, WORLD
 from tests.support.server import ServerProcess
 
@@ -150,7 +151,8 @@ def test_serve_on_a_database_of_another_schema_version_exits_2_naming_it(
     connection.close()
 
     assert cli.main(["serve", "--db", str(db), "--fixtures", str(WORLD)]) == 2
-    assert "has schema version 0; this mock-ecs needs 1" in capsys.readouterr().err
+    needs = f"has schema version 0; this mock-ecs needs {tables.SCHEMA_VERSION}"
+    assert needs in capsys.readouterr().err
 
 
 # -- check-fixtures -------------------------------------------------------------------------
