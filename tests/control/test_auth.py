@@ -40,7 +40,7 @@ def _flat(routes: Sequence[BaseRoute]) -> Iterator[Route]:
 def control_routes(app: MockEcsApp) -> list[tuple[str, str]]:
     """Every (method, path) the control app serves under /_mock, path parameters filled in.
     (Others, such as FastAPI's /docs/oauth2-redirect, are never reached: the API answers there.)"""
-    found = []
+    found: list[tuple[str, str]] = []
     for route in _flat(app.control.routes):
         path = re.sub(r"\{[^}]+\}", "x", route.path)
         if path.startswith("/_mock/"):
