@@ -7,10 +7,18 @@ answers an API client.
 
 from __future__ import annotations
 
+import asyncio
+import importlib
+import pkgutil
+from types import ModuleType
+
 from mock_ecs import ecs
 from mock_ecs.clock import WallClock, system_wall_clock
 from mock_ecs.control.app import create_control_app
-from mock_ecs.protocol.asgi import Receive, RpcEndpoint, Scope, Send
+from mock_ecs.ecs.ids import request_instance_ids
+from mock_ecs.protocol import errors as protocol_errors
+from mock_ecs.protocol.asgi import Receive, RpcEndpoint, Scope, Send, Sleep
+from mock_ecs.protocol.faults import catalogue
 from mock_ecs.protocol.gateway import Gateway, GatewayOptions
 from mock_ecs.runtime import Runtime
 from mock_ecs.settings import Settings
@@ -20,21 +28,27 @@ CONTROL_PREFIX = "/_mock"
 
 
 class MockEcsApp:
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, *, sleep: Sleep = asyncio.sleep) -> None:
         self.runtime = runtime
         handlers = ecs.actions(runtime.durations)
+        settings = runtime.settings
         self.gateway: Gateway[StoreSession] = Gateway(
             product=ecs.PRODUCT,
             version=ecs.API_VERSION,
             handlers=handlers,
             transaction=runtime.database.transaction,
             options=GatewayOptions(
-                check_timestamp=runtime.settings.check_timestamp, check_nonce=runtime.settings.check_nonce
+                check_timestamp=settings.check_timestamp,
+                check_nonce=settings.check_nonce,
+                rate_limit=settings.rate_limit,
+                request_log_size=settings.request_log_size,
             ),
             wall_clock=runtime.wall_clock,
+            request_ids=runtime.new_request_id,
+            resource_ids=request_instance_ids,
         )
-        self.api = RpcEndpoint(self.gateway)
-        self.control = create_control_app(runtime, handlers)
+        self.api = RpcEndpoint(self.gateway, sleep)
+        self.control = create_control_app(runtime, handlers, catalogue(_error_modules()))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and not _is_control(scope["path"]):
@@ -47,7 +61,21 @@ def _is_control(path: str) -> bool:
     return path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/")
 
 
-def create_app(settings: Settings | None = None, *, wall_clock: WallClock = system_wall_clock) -> MockEcsApp:
+def _error_modules() -> list[ModuleType]:
+    """Where error codes are defined: the protocol's catalogue and every module of the product."""
+    product = [
+        importlib.import_module(info.name) for info in pkgutil.iter_modules(ecs.__path__, "mock_ecs.ecs.")
+    ]
+    return [protocol_errors, *product]
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    wall_clock: WallClock = system_wall_clock,
+    sleep: Sleep = asyncio.sleep,
+) -> MockEcsApp:
+    """The app; ``wall_clock`` and ``sleep`` (how a fault's delay waits) are for tests to replace."""
     runtime = Runtime(settings or Settings(), wall_clock)
     runtime.start()
-    return MockEcsApp(runtime)
+    return MockEcsApp(runtime, sleep=sleep)

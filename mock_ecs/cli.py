@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import copy
 import sys
 from collections.abc import Sequence
 from importlib.metadata import version
@@ -61,7 +62,12 @@ def serve(settings: Settings) -> int:
         print(f"mock-ecs: --db (MOCK_ECS_DB): {where}: {reason}", file=sys.stderr)
         return 2
     config = uvicorn.Config(
-        app, host=settings.host, port=settings.port, log_level=settings.log_level, lifespan="on"
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+        log_config=_log_config(settings),
+        lifespan="on",
     )
     server = uvicorn.Server(config)
     asyncio.run(_serve(server, app))
@@ -76,6 +82,15 @@ async def _serve(server: uvicorn.Server, app: MockEcsApp) -> None:
         port = server.servers[0].sockets[0].getsockname()[1]
         print(_banner(app, port), flush=True)
     await task
+
+
+def _log_config(settings: Settings) -> dict[str, Any]:
+    """uvicorn's logging, plus mock-ecs's own loggers (one line per API call on
+    ``mock_ecs.requests``) through the same handler."""
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    level = uvicorn.config.LOG_LEVELS[settings.log_level]
+    config["loggers"]["mock_ecs"] = {"handlers": ["default"], "level": level, "propagate": False}
+    return config
 
 
 def _banner(app: MockEcsApp, port: int) -> str:
@@ -97,6 +112,14 @@ def _banner(app: MockEcsApp, port: int) -> str:
         lines.append("  relaxed:       request timestamps are not checked")
     if not settings.check_nonce:
         lines.append("  relaxed:       signature nonces may be reused")
+    if settings.admin_token:
+        lines.append(
+            "  control plane: needs 'Authorization: Bearer <MOCK_ECS_ADMIN_TOKEN>' (not /_mock/health)"
+        )
+    if settings.rate_limit:
+        lines.append(f"  rate limit:    {settings.rate_limit:g} requests/s per access key")
+    if settings.seed is not None:
+        lines.append(f"  seed:          {settings.seed} (instance ids and RequestIds repeat after a reset)")
     return "\n".join(lines)
 
 

@@ -1,11 +1,16 @@
 """What a running server holds for its lifetime: settings, the database and the clocks.
 
-Everything that changes lives in the database; this object only knows how to reach it.
+Everything that changes lives in the database; this object only knows how to reach it,
+and holds the generators of ids. With ``seed`` set they are seeded, and a reset seeds them
+again, so a test run repeats its instance ids and RequestIds. They are per process: each
+worker of a shared database follows the sequences on its own.
 """
 
 from __future__ import annotations
 
 import random
+import secrets
+import uuid
 
 from mock_ecs.clock import WallClock
 from mock_ecs.ecs.lifecycle import PhaseDurations
@@ -24,6 +29,9 @@ class Runtime:
         self.fixtures = read_file(settings.fixtures)
         self.database = Database(settings.database_url, wall_clock)
         self.rng = random.Random()
+        self._request_rng = random.Random()
+        self._fault_rng = random.Random()
+        self._seed()
         self.durations = PhaseDurations(
             stopping=settings.stopping_seconds,
             starting=settings.starting_seconds,
@@ -41,8 +49,29 @@ class Runtime:
 
         The clock goes back to system time and nonces are forgotten with everything else.
         """
+        self._seed()
         with self.database.transaction() as store:
             return self._load_fixtures(store)
+
+    def _seed(self) -> None:
+        seed = self.settings.seed
+        if seed is None:
+            return
+        self.rng.seed(seed)
+        self._request_rng.seed(f"{seed}:request-ids")
+        self._fault_rng.seed(f"{seed}:faults")
+
+    def new_request_id(self) -> str:
+        """An upper-case UUID, as the service's RequestIds are."""
+        if self.settings.seed is None:
+            return str(uuid.uuid4()).upper()
+        return str(uuid.UUID(int=self._request_rng.getrandbits(128), version=4)).upper()
+
+    def new_fault_seed(self) -> int:
+        """The seed of a fault rule that names none: shown with the rule, so it can be replayed."""
+        if self.settings.seed is None:
+            return secrets.randbits(31)
+        return self._fault_rng.getrandbits(31)
 
     def _load_fixtures(self, store: StoreSession) -> int:
         store.wipe()

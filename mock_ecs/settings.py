@@ -58,6 +58,25 @@ class Settings(BaseSettings):
     )
     check_timestamp: bool = Field(True, description="Reject requests signed more than 15 minutes off.")
     check_nonce: bool = Field(True, description="Reject a SignatureNonce used before by the same key.")
+    admin_token: str | None = Field(
+        None,
+        description="When set, every /_mock/ route but GET /_mock/health needs "
+        "'Authorization: Bearer <token>'.",
+    )
+    rate_limit: float | None = Field(
+        None,
+        ge=0,
+        allow_inf_nan=False,
+        description="API requests per second allowed per access key (beyond it: Throttling.User); "
+        "0 or unset: no limit.",
+    )
+    seed: int | None = Field(
+        None,
+        description="Seeds generated instance ids and RequestIds; POST /_mock/reset restarts the sequences.",
+    )
+    request_log_size: int = Field(
+        1000, ge=0, description="API calls kept for GET /_mock/requests (0: keep none)."
+    )
     log_level: Literal["critical", "error", "warning", "info", "debug", "trace"] = Field(
         "info", description="uvicorn log level."
     )

@@ -40,9 +40,9 @@ def test_a_fault_answers_the_sdk_with_its_code_status_and_message(mock_ecs: Mock
 
 
 def test_a_fault_with_times_fires_that_often_then_lets_calls_through(mock_ecs: MockEcs) -> None:
-    mock_ecs.add_fault("RebootInstances", "ServiceUnavailable", http_status=503, times=1)
+    mock_ecs.add_fault("RebootInstances", "LimitedOperation.ServiceUnavailable", times=1)
 
-    assert refusal(mock_ecs, "i-running-1")[0] == "ServiceUnavailable"
+    assert refusal(mock_ecs, "i-running-1")[0] == "LimitedOperation.ServiceUnavailable"
     reboot(mock_ecs, "i-running-1")
     assert mock_ecs.status("i-running-1") == "Stopping"
 
@@ -66,7 +66,7 @@ def test_clear_faults_says_how_many_it_removed(mock_ecs: MockEcs) -> None:
 
 def test_an_unknown_action_is_refused(mock_ecs: MockEcs) -> None:
     with pytest.raises(ControlPlaneError) as raised:
-        mock_ecs.add_fault("RebootInstance", "Throttling")
+        mock_ecs.add_fault("DeleteInstance", "Throttling")
 
     assert (raised.value.status, raised.value.error) == (422, "UnknownAction")
 

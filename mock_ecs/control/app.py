@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
@@ -11,14 +11,21 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from mock_ecs.control import faults, request_log
+from mock_ecs.control.auth import RequireToken, describe_bearer
+from mock_ecs.control.problems import Refusal
 from mock_ecs.control.routes import router
-from mock_ecs.protocol.errors import StateConflict
+from mock_ecs.protocol.errors import ErrorSpec, StateConflict
 from mock_ecs.runtime import Runtime
 
 log = logging.getLogger("mock_ecs.control")
 
 
-def create_control_app(runtime: Runtime, actions: Iterable[str]) -> FastAPI:
+def create_control_app(
+    runtime: Runtime, actions: Iterable[str], errors: Mapping[str, ErrorSpec] | None = None
+) -> FastAPI:
+    """``errors``: the codes a fault rule may name alone (their status and message filled in)."""
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
@@ -26,8 +33,8 @@ def create_control_app(runtime: Runtime, actions: Iterable[str]) -> FastAPI:
 
     app = FastAPI(
         title="mock-ecs control plane",
-        description="Seed data, move the mock clock and inspect instances. The ECS API itself "
-        "answers at / with the Alibaba Cloud RPC protocol.",
+        description="Seed data, move the mock clock, inspect instances, inject faults and read the "
+        "request log. The ECS API itself answers at / with the Alibaba Cloud RPC protocol.",
         docs_url="/_mock/docs",
         openapi_url="/_mock/openapi.json",
         redoc_url=None,
@@ -35,10 +42,18 @@ def create_control_app(runtime: Runtime, actions: Iterable[str]) -> FastAPI:
     )
     app.state.runtime = runtime
     app.state.actions = sorted(actions)
+    app.state.errors = dict(errors or {})
     app.include_router(router)
+    app.include_router(faults.router)
+    app.include_router(request_log.router)
+    token = runtime.settings.admin_token
+    if token:
+        app.add_middleware(RequireToken, token=token)
+    describe_bearer(app, required=bool(token))
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StateConflict, _conflict)
+    app.add_exception_handler(Refusal, _refusal)
     app.add_exception_handler(Exception, _internal_error)
     return app
 
@@ -76,6 +91,11 @@ async def _validation_error(_request: Request, error: Exception) -> JSONResponse
     ]
     message = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
     return _error(422, message, problems)
+
+
+async def _refusal(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, Refusal)
+    return JSONResponse({"error": error.error, "message": error.message}, status_code=error.status)
 
 
 async def _conflict(_request: Request, _error_: Exception) -> JSONResponse:

@@ -122,3 +122,83 @@ class ClockCommand(BaseModel):
     advance_seconds: float | None = Field(
         None, allow_inf_nan=False, description="May be fractional, and negative"
     )
+
+
+# -- faults, the request log (design notes §3) ------------------------------------------
+
+_INT32 = 2**31 - 1  # the columns are 32-bit integers on PostgreSQL
+
+
+class FaultSpec(BaseModel):
+    """A fault rule. ``code`` null makes a delay rule: wait ``delay_ms``, then answer as usual."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    action: str = Field(min_length=1, description="An implemented action, e.g. RebootInstances")
+    instance_id: str | None = Field(
+        None, description="Match only requests naming this instance (InstanceId, InstanceId.N, InstanceIds)"
+    )
+    access_key_id: str | None = Field(None, description="Match only requests signed by this access key")
+    code: str | None = Field(None, min_length=1, description="The error Code to answer, e.g. Throttling.User")
+    http_status: int | None = Field(
+        None, ge=400, le=599, description="Default: the catalogue's status for a known code, else 400"
+    )
+    message: str | None = Field(
+        None, description="Default: the catalogue's message for a known code; required for another code"
+    )
+    retry_after_ms: int | None = Field(
+        None,
+        ge=0,
+        le=_INT32,
+        description="x-acs-retry-after on the answer (Tea SDKs raise ThrottlingException on it). "
+        "Default: 1000 for codes starting with Throttling, else none; 0: none",
+    )
+    times: int | None = Field(None, ge=1, le=_INT32, description="Fire on the first N matches only")
+    probability: float | None = Field(
+        None, ge=0, le=1, allow_inf_nan=False, description="Fire on each match with this probability"
+    )
+    seed: int | None = Field(
+        None, ge=0, le=_INT32, description="Seeds the probability draws; default: drawn and shown"
+    )
+    delay_ms: int = Field(0, ge=0, le=60_000, description="Wait this long before answering when firing")
+
+
+class FaultView(BaseModel):
+    id: str
+    action: str
+    instance_id: str | None
+    access_key_id: str | None
+    code: str | None
+    http_status: int | None
+    message: str | None
+    retry_after_ms: int | None
+    times: int | None
+    probability: float | None
+    seed: int
+    delay_ms: int
+    matched: int  # requests the rule matched (a rule after a firing one does not see the request)
+    fired: int
+
+
+class FaultList(BaseModel):
+    faults: list[FaultView]
+
+
+class Deleted(BaseModel):
+    deleted: int
+
+
+class LoggedRequestView(BaseModel):
+    request_id: str
+    time: str  # ISO 8601, UTC wall time
+    action: str | None
+    access_key_id: str | None
+    params: dict[str, str]  # secrets as "***"
+    headers: dict[str, str]  # authorization and x-acs-* headers, secrets as "***"
+    code: str  # "200" or the error Code
+    http_status: int
+    duration_ms: float
+
+
+class RequestList(BaseModel):
+    requests: list[LoggedRequestView]

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import random
+import re
 import string
+from collections.abc import Mapping
 
 # Prefixes the real service gives instance ids per region (i-bp… is Hangzhou, i-uf… Shanghai).
 _REGION_PREFIXES = {
@@ -50,3 +53,23 @@ def instance_id(region_id: str, rng: random.Random) -> str:
 def host_name(instance_id: str) -> str:
     """The default host name of an instance: ``iZ<id without i->Z``."""
     return f"iZ{instance_id.removeprefix('i-')}Z"
+
+
+_NUMBERED_INSTANCE_ID = re.compile(r"InstanceId\.\d+")
+
+
+def request_instance_ids(params: Mapping[str, str]) -> frozenset[str]:
+    """The instance ids a request names, whichever way: ``InstanceId``, ``InstanceId.N`` or the
+    JSON array ``InstanceIds`` (what a fault rule's ``instance_id`` matches)."""
+    named = {
+        value
+        for name, value in params.items()
+        if name == "InstanceId" or _NUMBERED_INSTANCE_ID.fullmatch(name)
+    }
+    try:
+        listed = json.loads(params.get("InstanceIds", "[]"))
+    except ValueError:
+        listed = []
+    if isinstance(listed, list):
+        named.update(entry for entry in listed if isinstance(entry, str))
+    return frozenset(named)

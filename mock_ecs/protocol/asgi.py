@@ -2,11 +2,13 @@
 
 No framework routing or exception handling sits in front of the gateway, so no input can
 meet a framework-default error page: every answer is the gateway's. The gateway's work is
-short synchronous SQL, run inline (see design notes §2, "a lean hot path").
+short synchronous SQL, run inline (see design notes §2, "a lean hot path"); a fault rule's
+delay is awaited here, after it, so a delayed answer never holds up the event loop.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any, Protocol
 
@@ -17,6 +19,7 @@ Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
+Sleep = Callable[[float], Awaitable[None]]
 
 
 class HandlesHttp(Protocol):
@@ -24,8 +27,9 @@ class HandlesHttp(Protocol):
 
 
 class RpcEndpoint:
-    def __init__(self, gateway: HandlesHttp) -> None:
+    def __init__(self, gateway: HandlesHttp, sleep: Sleep = asyncio.sleep) -> None:
         self.gateway = gateway
+        self.sleep = sleep
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         body = await _read_body(receive)
@@ -41,6 +45,8 @@ class RpcEndpoint:
             body=body,
         )
         answer = self.gateway.handle(http)
+        if answer.delay_seconds > 0:
+            await self.sleep(answer.delay_seconds)
         await send(
             {
                 "type": "http.response.start",
@@ -49,6 +55,7 @@ class RpcEndpoint:
                     (b"content-type", answer.content_type.encode()),
                     (b"content-length", str(len(answer.body)).encode()),
                     (b"x-acs-request-id", answer.request_id.encode()),
+                    *((name.encode(), value.encode()) for name, value in answer.headers),
                 ],
             }
         )

@@ -80,7 +80,10 @@ INVALID_SECURITY_TOKEN_MALFORMED = ErrorSpec(
 INVALID_SECURITY_TOKEN_MISMATCH = ErrorSpec(
     400, "InvalidSecurityToken.MismatchWithAccessKey", "Specified SecurityToken mismatch with the AccessKey."
 )
+# The gateway's flow-control family; a fault rule may inject any of them by code alone.
+THROTTLING = ErrorSpec(400, "Throttling", "Request was denied due to request throttling.")
 THROTTLING_USER = ErrorSpec(400, "Throttling.User", "Request was denied due to user flow control.")
+THROTTLING_API = ErrorSpec(400, "Throttling.Api", "Request was denied due to api flow control.")
 FORBIDDEN_RAM = ErrorSpec(
     403,
     "Forbidden.RAM",
@@ -95,6 +98,10 @@ SERVICE_UNAVAILABLE = ErrorSpec(
     503,
     "LimitedOperation.ServiceUnavailable",
     "The service is currently unavailable. Please try again later.",
+)
+# The gateway's own temporary failure (the ECS-specific one is LimitedOperation.ServiceUnavailable).
+GATEWAY_SERVICE_UNAVAILABLE = ErrorSpec(
+    503, "ServiceUnavailable", "The request has failed due to a temporary failure of the server."
 )
 INTERNAL_ERROR = ErrorSpec(
     500, "InternalError", "The request processing has failed due to some unknown error."

@@ -183,6 +183,53 @@ class ClockRow(_Table, table=True):
     offset: float = 0.0
 
 
+class FaultRow(_Table, table=True):
+    """A fault rule of the control plane (``mock_ecs.protocol.faults``); ``matched`` and
+    ``fired`` count in the requests' own transactions, so every worker sees one count."""
+
+    __tablename__ = "faults"
+
+    id: int | None = Field(default=None, primary_key=True)
+    action: str = Field(index=True)
+    instance_id: str | None = None
+    access_key_id: str | None = None
+    code: str | None = None  # None: a delay alone, then the normal answer
+    http_status: int | None = None
+    message: str | None = None
+    retry_after_ms: int | None = None
+    times: int | None = None
+    probability: float | None = None
+    seed: int
+    delay_ms: int = 0
+    matched: int = 0
+    fired: int = 0
+
+
+class RequestLogRow(_Table, table=True):
+    __tablename__ = "request_log"
+
+    seq: int | None = Field(default=None, primary_key=True)  # arrival order
+    request_id: str
+    time: float  # wall time
+    action: str | None = None
+    access_key_id: str | None = None
+    params: str = "{}"  # JSON, secrets redacted
+    headers: str = "{}"  # JSON: authorization and x-acs-* headers, secrets redacted
+    code: str
+    http_status: int
+    duration_ms: float
+
+
+class RateWindow(_Table, table=True):
+    """Requests counted per access key in the current fixed window of the rate limit."""
+
+    __tablename__ = "rate_windows"
+
+    access_key_id: str = Field(primary_key=True)
+    slot: int = Field(primary_key=True)  # which window: floor(wall time / window length)
+    requests: int = 0
+
+
 # The same tables for SQLAlchemy Core, typed (the hot path and bulk statements use these).
 META = METADATA.tables["meta"]
 REGIONS = METADATA.tables["regions"]
@@ -195,3 +242,6 @@ INSTANCE_SECURITY_GROUPS = METADATA.tables["instance_security_groups"]
 INSTANCE_TAGS = METADATA.tables["instance_tags"]
 NONCES = METADATA.tables["nonces"]
 CLOCK = METADATA.tables["clock"]
+FAULTS = METADATA.tables["faults"]
+REQUEST_LOG = METADATA.tables["request_log"]
+RATE_WINDOWS = METADATA.tables["rate_windows"]

@@ -180,9 +180,9 @@ class MockEcs:
     def add_fault(
         self,
         action: str,
-        code: str,
+        code: str | None = None,
         *,
-        http_status: int = 400,
+        http_status: int | None = None,
         message: str | None = None,
         instance_id: str | None = None,
         access_key_id: str | None = None,
@@ -190,9 +190,12 @@ class MockEcs:
         probability: float | None = None,
         seed: int | None = None,
         delay_ms: int = 0,
+        retry_after_ms: int | None = None,
     ) -> dict[str, Any]:
-        """Answer ``action`` with this error: every time, the first ``times`` matches, or with
-        ``probability`` (repeatably under ``seed``). Returns the rule."""
+        """Answer ``action`` with the error ``code``: every time, the first ``times`` matches,
+        or with ``probability`` (repeatably under ``seed``). Without ``code``, the rule only
+        delays the call by ``delay_ms``. Unset fields take the server's defaults (the
+        catalogue's HTTP status and message for a known code). Returns the stored rule."""
         rule = {
             "action": action,
             "instance_id": instance_id,
@@ -204,8 +207,11 @@ class MockEcs:
             "probability": probability,
             "seed": seed,
             "delay_ms": delay_ms,
+            "retry_after_ms": retry_after_ms,
         }
-        added: dict[str, Any] = self._control.post("/_mock/faults", rule)
+        added: dict[str, Any] = self._control.post(
+            "/_mock/faults", {name: value for name, value in rule.items() if value is not None}
+        )
         return added
 
     def faults(self) -> list[dict[str, Any]]:
