@@ -55,8 +55,11 @@ def test_each_python_example_runs_against_the_default_server(
         "port=8080", f"port={default_server.port}"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=90, check=False
     )
 
     assert result.returncode == 0, result.stderr
     assert "200" in result.stdout or "'Code': '200'" in result.stdout
+    if "describe_instance_status" in example:  # reboot and wait: it sees every phase, in order
+        statuses = [line.split()[-1] for line in result.stdout.splitlines()[1:]]
+        assert statuses == ["Stopping", "Starting", "Running"]
