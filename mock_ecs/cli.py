@@ -67,6 +67,9 @@ def serve(settings: Settings) -> int:
         port=settings.port,
         log_level=settings.log_level,
         log_config=_log_config(settings),
+        # uvicorn's access line prints each query string, signatures and security tokens
+        # included; the request log writes a redacted line per call instead.
+        access_log=False,
         lifespan="on",
     )
     server = uvicorn.Server(config)

@@ -75,7 +75,7 @@ class Settings(BaseSettings):
         description="Seeds generated instance ids and RequestIds; POST /_mock/reset restarts the sequences.",
     )
     request_log_size: int = Field(
-        1000, ge=0, description="API calls kept for GET /_mock/requests (0: keep none)."
+        1000, ge=0, le=100_000, description="API calls kept for GET /_mock/requests (0: keep none)."
     )
     log_level: Literal["critical", "error", "warning", "info", "debug", "trace"] = Field(
         "info", description="uvicorn log level."

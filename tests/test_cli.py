@@ -262,13 +262,22 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerPro
     """One real server on a free port, with its banner once it is complete."""
     db = tmp_path_factory.mktemp("cli") / "mock-ecs.sqlite3"
     with ServerProcess("--db", str(db), "--fixtures", str(WORLD), "--no-check-timestamp") as process:
-        # The banner is printed before the server answers anything: once the access log
-        # shows this request, the whole banner has been read.
-        httpx.get(f"{process.url}/_mock/health", timeout=10)
+        # The banner is printed before the server answers anything: once the request log
+        # shows this call, the whole banner has been read.
+        httpx.get(f"{process.url}/?Action=DescribeRegions&Signature=s3cret-signature", timeout=10)
         deadline = time.monotonic() + 10
-        while not any("/_mock/health" in line for line in process.output) and time.monotonic() < deadline:
+        while not any("DescribeRegions" in line for line in process.output) and time.monotonic() < deadline:
             time.sleep(0.05)
         yield process, db, [line.rstrip("\n") for line in process.output]
+
+
+def test_the_server_log_shows_each_call_once_without_its_signature(
+    served: tuple[ServerProcess, Path, list[str]],
+) -> None:
+    _, _, lines = served
+
+    assert len([line for line in lines if "DescribeRegions" in line]) == 1
+    assert not any("s3cret-signature" in line for line in lines)
 
 
 def test_the_banner_names_the_listening_url(served: tuple[ServerProcess, Path, list[str]]) -> None:

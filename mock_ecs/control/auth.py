@@ -23,7 +23,7 @@ _OPEN = frozenset({("GET", HEALTH), ("HEAD", HEALTH)})
 class RequireToken:
     def __init__(self, app: Any, token: str) -> None:
         self.app = app
-        self._expected = f"Bearer {token}".encode()
+        self._token = token.encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or (scope["method"], scope["path"]) in _OPEN or self._allowed(scope):
@@ -47,7 +47,12 @@ class RequireToken:
 
     def _allowed(self, scope: Scope) -> bool:
         given = [value for name, value in scope["headers"] if name.lower() == b"authorization"]
-        return len(given) == 1 and hmac.compare_digest(given[0].strip(), self._expected)
+        if len(given) != 1:
+            return False
+        scheme, _, credentials = given[0].strip().partition(b" ")
+        # The scheme name is case-insensitive (RFC 7235 §2.1); the token is compared in
+        # constant time.
+        return scheme.lower() == b"bearer" and hmac.compare_digest(credentials.strip(), self._token)
 
 
 def describe_bearer(app: FastAPI, *, required: bool) -> None:

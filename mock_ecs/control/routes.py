@@ -46,6 +46,7 @@ router = APIRouter(prefix="/_mock", tags=["control plane"])
 
 
 @router.get("/health")
+@router.head("/health", include_in_schema=False)  # for `curl -I`-style health checks
 async def health(runtime: RuntimeDep, request: Request) -> schemas.Health:
     with runtime.database.transaction() as store:
         store.mock_now()  # the store answers
@@ -115,6 +116,7 @@ async def patch_instance(
         values: dict[str, Any] = {}
         if patch.status is not None:
             values.update(status=patch.status.value, **schedule_columns(None))
+            values.update(_settled_attributes(state, patch.status, store.mock_now()))
         for field in ("stopping_seconds", "starting_seconds"):
             if field in patch.model_fields_set:
                 values[field] = getattr(patch, field)
@@ -126,6 +128,21 @@ async def patch_instance(
         if patch.tags is not None:
             _replace_tags(store, instance_id, patch.tags)
         return _full_view(store, instance_id)
+
+
+def _settled_attributes(state: InstanceState, status: Status, now: float) -> dict[str, Any]:
+    """What DescribeInstances derives from the schedule a status patch ends: StartTime kept
+    (or now, for an instance the patch brings up), StoppedMode only while it stays Stopped."""
+    values: dict[str, Any] = {}
+    current = state.status_at(now)
+    since = state.schedule.running_since(now) if state.schedule is not None else None
+    if since is not None:
+        values["started_at"] = since
+    if status is Status.RUNNING and current is not Status.RUNNING:
+        values["started_at"] = now
+    if not (status is Status.STOPPED and current is Status.STOPPED):
+        values["stopped_mode"] = None
+    return values
 
 
 @router.patch("/accounts/{account_id}", responses={404: {"model": schemas.ControlError}})

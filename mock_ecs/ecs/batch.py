@@ -19,7 +19,7 @@ from mock_ecs.protocol.render import Body, Items
 from mock_ecs.protocol.request import ApiCall
 
 MAX_INSTANCE_IDS = 100
-_INSTANCE_ID = re.compile(r"[A-Za-z0-9-]+")
+INSTANCE_ID = re.compile(r"[A-Za-z0-9-]+")  # what an instance id may be made of
 _BATCH_MODES = ("AllTogether", "SuccessFirst")
 _FINANCIAL_LOCKS = frozenset({LockReason.FINANCIAL, LockReason.DEDICATED_HOST_FINANCIAL})
 # Decision: an instance in the recycle bin or refunded takes no operation at all.
@@ -46,7 +46,7 @@ def read_batch_request(call: ApiCall, store: EcsStore, *, force_param: str | Non
         raise errors.INSTANCE_ID_NULL()
     if len(ids) > MAX_INSTANCE_IDS:
         raise errors.TOO_MANY_INSTANCE_IDS()
-    if not all(_INSTANCE_ID.fullmatch(instance_id) for instance_id in ids):
+    if not all(INSTANCE_ID.fullmatch(instance_id) for instance_id in ids):
         raise errors.INSTANCE_IDS_MALFORMED()
     return BatchRequest(
         region_id=region_id,

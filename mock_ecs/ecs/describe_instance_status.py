@@ -3,10 +3,8 @@
 
 from __future__ import annotations
 
-import re
-
 from mock_ecs.ecs import errors
-from mock_ecs.ecs.batch import MAX_INSTANCE_IDS
+from mock_ecs.ecs.batch import INSTANCE_ID, MAX_INSTANCE_IDS
 from mock_ecs.ecs.instances import EcsStore
 from mock_ecs.ecs.listing import InstanceFilter, Paging
 from mock_ecs.ecs.paging import integer
@@ -15,7 +13,6 @@ from mock_ecs.protocol.render import Body, Items
 from mock_ecs.protocol.request import ApiCall
 
 MAX_PAGE_SIZE = 50
-_INSTANCE_ID = re.compile(r"[A-Za-z0-9-]+")  # as RebootInstances checks them
 
 
 def describe_instance_status(call: ApiCall, store: EcsStore) -> Body:
@@ -28,7 +25,7 @@ def describe_instance_status(call: ApiCall, store: EcsStore) -> Body:
     ids = params.repeated(call.params, "InstanceId")
     if len(ids) > MAX_INSTANCE_IDS:
         raise errors.TOO_MANY_INSTANCE_IDS()
-    if not all(_INSTANCE_ID.fullmatch(instance_id) for instance_id in ids):
+    if not all(INSTANCE_ID.fullmatch(instance_id) for instance_id in ids):
         raise errors.INSTANCE_IDS_MALFORMED()
     page_number = integer(call.params, "PageNumber", 1, 1, 2**31 - 1)
     page_size = integer(call.params, "PageSize", 10, 1, MAX_PAGE_SIZE)

@@ -46,7 +46,7 @@ def region_prefix(region_id: str) -> str:
 
 
 def instance_id(region_id: str, rng: random.Random) -> str:
-    prefix = _REGION_PREFIXES.get(region_id) or "".join(rng.choices(_ALPHABET, k=2))
+    prefix = region_prefix(region_id)
     return "i-" + prefix + "".join(rng.choices(_ALPHABET, k=_ID_LENGTH - len(prefix)))
 
 

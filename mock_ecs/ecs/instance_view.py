@@ -11,13 +11,13 @@ import time
 from mock_ecs.ecs.catalogue import instance_type_family
 from mock_ecs.ecs.lifecycle import Status
 from mock_ecs.ecs.listing import InstanceRecord
+from mock_ecs.ecs.stop_instances import DEFAULT_STOPPED_MODE
 from mock_ecs.protocol.render import Body, Items, Value
 
 # What the service shows as the expiry of a pay-as-you-go instance (one minute before 2100
 # in UTC+8, written in UTC).
 POSTPAID_EXPIRED_TIME = "2099-12-31T15:59Z"
 NOT_APPLICABLE = "Not-applicable"
-DEFAULT_STOPPED_MODE = "KeepCharging"
 
 
 def minutes(moment: float) -> str:
@@ -25,19 +25,14 @@ def minutes(moment: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%MZ", time.gmtime(moment))
 
 
-def status_now(record: InstanceRecord, now: float) -> Status:
-    return record.state.status_at(now)
-
-
 def start_time(record: InstanceRecord, now: float) -> str:
     """When the instance last became Running: the end of an operation that brought it up,
     once over, else the stored moment."""
     schedule = record.state.schedule
-    if schedule is not None and schedule.settles_to is Status.RUNNING:
-        settled_at = schedule.phases[-1].ends_at
-        if now >= settled_at:
-            return minutes(settled_at)
-    return "" if record.started_at is None else minutes(record.started_at)
+    since = schedule.running_since(now) if schedule is not None else None
+    if since is None:
+        since = record.started_at
+    return "" if since is None else minutes(since)
 
 
 def stopped_mode(record: InstanceRecord, status: Status) -> str:
@@ -54,7 +49,7 @@ def expired_time(record: InstanceRecord) -> str:
 
 def instance_body(record: InstanceRecord, now: float) -> Body:
     state = record.state
-    status = status_now(record, now)
+    status = state.status_at(now)
     body: dict[str, Value] = {
         "ResourceGroupId": record.resource_group_id,
         "Memory": record.memory,

@@ -86,6 +86,12 @@ class Schedule:
                 return phase.status
         return self.settles_to
 
+    def running_since(self, now: float) -> float | None:
+        """When this operation brought the instance up (DescribeInstances' StartTime), if it
+        settles Running and is over by ``now``; None otherwise."""
+        settled_at = self.phases[-1].ends_at
+        return settled_at if self.settles_to is Status.RUNNING and now >= settled_at else None
+
     def phase_end_at(self, now: float) -> float | None:
         """When the phase under way at ``now`` ends; None once the operation is over."""
         return next((phase.ends_at for phase in self.phases if now < phase.ends_at), None)

@@ -25,6 +25,8 @@ INVALID_MAX_RESULTS = ErrorSpec(
     400, "InvalidParameter.MaxResults", "The specified parameter MaxResults is not valid."
 )
 
+# The largest creation number a database column holds everywhere (PostgreSQL's INTEGER).
+MAX_SEQ = 2**31 - 1
 _NUMBER = re.compile(r"[0-9]{1,9}", re.ASCII)
 _TOKEN = struct.Struct(">QI")  # seq of the last instance seen, number of the page it ended
 _CHECK_BYTES = 4
@@ -67,6 +69,8 @@ def decode_token(token: str) -> Cursor:
     if len(body) != _TOKEN.size or check != _check(body):
         raise INVALID_NEXT_TOKEN()
     after_seq, page_number = _TOKEN.unpack(body)
+    if after_seq > MAX_SEQ:  # well formed, but no instance has such a number: forged
+        raise INVALID_NEXT_TOKEN()
     return Cursor(after_seq, page_number)
 
 

@@ -306,12 +306,10 @@ class StoreSession(InstanceListing):
             **schedule_columns(schedule),
             "stopped_mode": stopped_mode,
         }
-        previous = instance.schedule
-        if previous is not None and previous.settles_to is Status.RUNNING:
-            settled_at = previous.phases[-1].ends_at
-            if settled_at <= schedule.started_at:
-                # The schedule being replaced brought the instance up: keep when (StartTime).
-                values["started_at"] = settled_at
+        # The schedule being replaced may have brought the instance up: keep when (StartTime).
+        since = instance.schedule.running_since(schedule.started_at) if instance.schedule else None
+        if since is not None:
+            values["started_at"] = since
         self.update_instance(instance, values)
 
     def update_instance(self, instance: InstanceState, values: Mapping[str, Any]) -> None:

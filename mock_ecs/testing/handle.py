@@ -131,7 +131,8 @@ class MockEcs:
         return found
 
     def set_instance(self, instance_id: str, **fields: Any) -> dict[str, Any]:
-        """Set ``status``, ``locks``, ``stopping_seconds``, ``starting_seconds``."""
+        """Set any of ``status``, ``locks``, ``stopping_seconds``, ``starting_seconds``,
+        ``description``, ``tags``."""
         patched: dict[str, Any] = self._control.patch(
             f"/_mock/instances/{quote(instance_id, safe='')}", fields
         )
@@ -224,7 +225,8 @@ class MockEcs:
         return deleted
 
     def requests(self, action: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
-        """The API calls the server answered, oldest first."""
+        """The last API calls the server answered, oldest first: ``limit`` of them (the
+        server's default is 100), of ``action`` only if given."""
         query = {k: v for k, v in (("action", action), ("limit", limit)) if v is not None}
         path = "/_mock/requests" + (f"?{urlencode(query)}" if query else "")
         calls: list[dict[str, Any]] = self._control.get(path)["requests"]

@@ -127,3 +127,13 @@ def test_with_a_token_the_openapi_document_requires_it_everywhere_but_health(gua
     assert document["security"] == [{"bearerAuth": []}]
     assert document["paths"]["/_mock/health"]["get"]["security"] == []
     assert "security" not in document["paths"]["/_mock/faults"]["post"]  # the global requirement applies
+
+
+def test_health_answers_head_without_the_token(guarded: TestClient) -> None:
+    assert guarded.head("/_mock/health").status_code == 200
+
+
+def test_the_bearer_scheme_name_ignores_case(guarded: TestClient) -> None:
+    headers = {"Authorization": f"bEARER {TOKEN}"}
+
+    assert guarded.get("/_mock/clock", headers=headers).status_code == 200

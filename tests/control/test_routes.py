@@ -646,3 +646,52 @@ def test_a_balance_must_be_a_finite_number(client: TestClient, balance: str) -> 
     )
 
     assert response.status_code == 422
+
+
+# -- a status patch and what DescribeInstances derives from the schedule it ends ----------------
+
+
+def _described(api: Api, instance_id: str) -> dict[str, Any]:
+    response = api.v1(
+        "DescribeInstances",
+        {"RegionId": "cn-hangzhou", "InstanceIds": f'["{instance_id}"]', "Format": "JSON"},
+    )
+    assert response.status_code == 200, response.text
+    instance: dict[str, Any] = response.json()["Instances"]["Instance"][0]
+    return instance
+
+
+def test_patching_a_started_instance_running_keeps_its_start_time(client: TestClient, api: Api) -> None:
+    _ok(client.post("/_mock/clock", json={"freeze": True}))
+    assert (
+        api.v1("StartInstances", {"RegionId": "cn-hangzhou", "InstanceId.1": "i-stopped-1"}).status_code
+        == 200
+    )
+    _ok(client.post("/_mock/clock", json={"advance_seconds": 600}))
+    started = _described(api, "i-stopped-1")["StartTime"]
+
+    _ok(client.patch("/_mock/instances/i-stopped-1", json={"status": "Running"}))
+
+    assert started != ""
+    assert _described(api, "i-stopped-1")["StartTime"] == started
+
+
+def test_patching_a_stopped_instance_running_starts_it_now(client: TestClient, api: Api) -> None:
+    _ok(client.post("/_mock/clock", json={"set": "2027-03-01T08:30:00Z"}))
+
+    _ok(client.patch("/_mock/instances/i-stopped-1", json={"status": "Running"}))
+
+    assert _described(api, "i-stopped-1")["StartTime"] == "2027-03-01T08:30Z"
+
+
+def test_a_stop_mode_does_not_outlive_the_stop_a_patch_ends(client: TestClient, api: Api) -> None:
+    _ok(client.post("/_mock/clock", json={"freeze": True}))
+    stop = {"RegionId": "cn-hangzhou", "InstanceId.1": "i-running-1", "StoppedMode": "StopCharging"}
+    assert api.v1("StopInstances", stop).status_code == 200
+    _ok(client.post("/_mock/clock", json={"advance_seconds": 600}))
+    assert _described(api, "i-running-1")["StoppedMode"] == "StopCharging"
+
+    _ok(client.patch("/_mock/instances/i-running-1", json={"status": "Running"}))
+    _ok(client.patch("/_mock/instances/i-running-1", json={"status": "Stopped"}))
+
+    assert _described(api, "i-running-1")["StoppedMode"] == "KeepCharging"

@@ -11,6 +11,7 @@ import pytest
 from lxml import etree
 from starlette.testclient import TestClient
 
+from mock_ecs.ecs.paging import Cursor, encode_token
 from tests.ecs.helpers import OWNER, advance, error_of, freeze, ok, seed
 from tests.support.api import Api
 
@@ -165,6 +166,12 @@ def test_a_next_token_the_mock_did_not_give_is_refused(api: Api, token: str) -> 
         "InvalidParameter.NextToken",
         "The specified parameter NextToken is not valid.",
     )
+
+
+def test_a_well_formed_token_past_any_creation_number_is_refused(api: Api) -> None:
+    forged = encode_token(Cursor(after_seq=2**63, page_number=1))
+
+    assert refusal(api, NextToken=forged)[1] == "InvalidParameter.NextToken"
 
 
 def test_more_than_twenty_tags_are_refused(api: Api) -> None:
