@@ -11,9 +11,6 @@ prints p50/p99/mean latency per size and the ratio between the largest and small
 from __future__ import annotations
 
 import argparse
-import base64
-import hashlib
-import hmac
 import http.client
 import json
 import random
@@ -30,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+from mock_ecs.protocol.signing import v1_signature, v1_string_to_sign
 from mock_ecs.store import tables
 from mock_ecs.store.database import Database
 from mock_ecs.store.fixtures import (
@@ -132,12 +130,9 @@ def serve(db: Path, fixtures: Path) -> Iterator[int]:
             process.stdout.close()
 
 
-def _pe(text: str) -> str:
-    return quote(text, safe="-_.~")
-
-
 def signed_query(params: dict[str, str]) -> str:
-    """A V1 (HMAC-SHA1) signed query string with a fresh nonce (spec §2)."""
+    """A V1 (HMAC-SHA1) signed query string with a fresh nonce (spec §2), signed with the
+    protocol's own functions: the server's verification is what is measured, not checked."""
     signed = {
         "Format": "JSON",
         "Version": "2014-05-26",
@@ -148,9 +143,8 @@ def signed_query(params: dict[str, str]) -> str:
         "Timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         **params,
     }
-    canonical = "&".join(f"{_pe(k)}={_pe(v)}" for k, v in sorted(signed.items()))
-    digest = hmac.new(f"{SECRET}&".encode(), f"GET&%2F&{_pe(canonical)}".encode(), hashlib.sha1).digest()
-    return urlencode({**signed, "Signature": base64.b64encode(digest).decode()}, quote_via=quote)
+    signature = v1_signature(SECRET, v1_string_to_sign("GET", signed.items()))
+    return urlencode({**signed, "Signature": signature}, quote_via=quote)
 
 
 def measure(port: int, size: int, requests: int, rng: random.Random) -> Result:
