@@ -79,7 +79,7 @@ class StoreSession(InstanceListing):
         for table, has_rows in zip(_WIPED, held, strict=True):
             if has_rows:
                 self.connection.execute(delete(table))
-        self.__dict__.pop("clock_setting", None)  # the clock row is gone: system time again
+        self.__dict__["clock_setting"] = ClockSetting()  # the clock row is gone: system time again
 
     def is_empty(self) -> bool:
         return not any(
