@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from mock_ecs.ecs.lifecycle import Status
+from mock_ecs.store.fixtures import read_file
 from mock_ecs.testing import MockEcs
 from mock_ecs.testing.server import Servers
 
@@ -27,10 +29,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.plugin_reset", description=__doc__)
     parser.add_argument("--iterations", type=int, default=200)
     parser.add_argument("--fixtures", type=Path, default=None)
-    parser.add_argument("--instance", default=INSTANCE)
+    parser.add_argument("--instance", help="a Running instance to reboot (default: the fixtures' first)")
     args = parser.parse_args(argv)
     iterations = max(1, min(args.iterations, MAX_ITERATIONS))
     settings: dict[str, Any] = {} if args.fixtures is None else {"fixtures": args.fixtures.resolve()}
+    instance = args.instance or _first_running(args.fixtures)
 
     from alibabacloud_ecs20140526 import models
 
@@ -46,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             handle.reset()
             t1 = time.perf_counter()
             handle.tea_client().reboot_instances(
-                models.RebootInstancesRequest(region_id=handle.region_id, instance_id=[args.instance])
+                models.RebootInstancesRequest(region_id=handle.region_id, instance_id=[instance])
             )
             t2 = time.perf_counter()
             resets.append(t1 - t0)
@@ -64,6 +67,15 @@ def main(argv: Sequence[str] | None = None) -> None:
             f"  {name:<22}{_ms(_percentile(samples, 50))}{_ms(_percentile(samples, 99))}"
             f"{_ms(statistics.fmean(samples))}"
         )
+
+
+def _first_running(path: Path | None) -> str:
+    if path is None:
+        return INSTANCE
+    for spec in read_file(path).instances:
+        if spec.id is not None and spec.status is Status.RUNNING and not spec.locks:
+            return spec.id
+    raise SystemExit(f"{path}: no Running instance with an id and no locks; name one with --instance")
 
 
 def _percentile(samples: list[float], p: int) -> float:

@@ -16,7 +16,7 @@ from mock_ecs.clock import WallClock
 from mock_ecs.ecs.lifecycle import PhaseDurations
 from mock_ecs.settings import Settings
 from mock_ecs.store.database import Database
-from mock_ecs.store.fixtures import apply_document, read_file
+from mock_ecs.store.fixtures import FixtureRows, document_rows, read_file, write_rows
 from mock_ecs.store.session import StoreSession
 
 
@@ -29,6 +29,8 @@ class Runtime:
         self.fixtures = read_file(settings.fixtures)
         self.database = Database(settings.database_url, wall_clock)
         self.rng = random.Random()
+        self._fixture_rows: FixtureRows | None = None  # the fixtures' rows, from their first load
+        self._rng_after_fixtures: tuple[object, ...] = ()
         self._request_rng = random.Random()
         self._fault_rng = random.Random()
         self._seed()
@@ -74,8 +76,20 @@ class Runtime:
         return self._fault_rng.getrandbits(31)
 
     def _load_fixtures(self, store: StoreSession) -> int:
+        """Empty the store and write the fixtures' rows, turned into rows on the first load.
+
+        Later loads write the same rows again, generated ids and attributes included, seeded
+        or not: back to the state of start-up. A seeded generator is put where the first
+        load left it, as if it had generated them again.
+        """
         store.wipe()
-        return len(apply_document(store, self.fixtures, str(self.settings.fixtures), self.rng))
+        if self._fixture_rows is None:
+            self._fixture_rows = document_rows(self.fixtures, str(self.settings.fixtures), self.rng)
+            self._rng_after_fixtures = self.rng.getstate()
+        elif self.settings.seed is not None:
+            self.rng.setstate(self._rng_after_fixtures)
+        write_rows(store, self._fixture_rows)
+        return len(self._fixture_rows.instance_ids)
 
     def close(self) -> None:
         self.database.dispose()

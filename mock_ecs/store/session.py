@@ -42,6 +42,7 @@ _clock = tables.CLOCK
 _faults = tables.FAULTS
 _request_log = tables.REQUEST_LOG
 _rate_windows = tables.RATE_WINDOWS
+_WIPED = tuple(table for table in reversed(tables.METADATA.sorted_tables) if table is not tables.META)
 # The request log is pruned on one insert in this many; readers see exactly the newest rows.
 _LOG_PRUNE_EVERY = 64
 
@@ -70,10 +71,15 @@ class StoreSession(InstanceListing):
             self._orm.flush()
 
     def wipe(self) -> None:
-        """Delete every row but the schema version: a reset, before the fixtures load again."""
-        for table in reversed(tables.METADATA.sorted_tables):
-            if table is not tables.META:
+        """Delete every row but the schema version: a reset, before the fixtures load again.
+
+        One query finds the tables that hold rows; only those get a DELETE (children first).
+        """
+        held = self.connection.execute(select(*(exists().select_from(table) for table in _WIPED))).one()
+        for table, has_rows in zip(_WIPED, held, strict=True):
+            if has_rows:
                 self.connection.execute(delete(table))
+        self.__dict__["clock_setting"] = ClockSetting()  # the clock row is gone: system time again
 
     def is_empty(self) -> bool:
         return not any(
