@@ -29,6 +29,8 @@ from mock_ecs.store.fixture_format import (
 )
 from mock_ecs.store.instance_rows import clock_columns, instance_row, security_group_rows, tag_rows
 
+_ID_ATTEMPTS = 100  # draws of a generated id before giving up (20 characters: never, in practice)
+
 # The tables a document writes, parents first.
 TABLES = (
     tables.REGIONS,
@@ -89,6 +91,7 @@ class Existing(Protocol):
     def has_region(self, region_id: str) -> bool: ...
     def zones(self, region_id: str) -> list[tuple[str, int]]: ...
     def instance(self, instance_id: str) -> tuple[int, int] | None: ...
+    def has_instance(self, instance_id: str) -> bool: ...
     def last_seq(self) -> int: ...
 
 
@@ -112,6 +115,9 @@ class Nothing:
 
     def instance(self, instance_id: str) -> tuple[int, int] | None:
         return None
+
+    def has_instance(self, instance_id: str) -> bool:
+        return False
 
     def last_seq(self) -> int:
         return 0
@@ -171,7 +177,7 @@ class Planner:
         zone = spec.zone or zones[0]
         if zone not in zones:
             raise FixtureError(f"{where}.zone: {zone!r} is not a zone of {spec.region}")
-        instance_id = spec.id or ids.instance_id(spec.region, rng)
+        instance_id = spec.id or self._new_id(spec.region, where, rng)
         earlier = self.instances.get(instance_id)
         previous = (earlier["seq"], earlier["version"]) if earlier else self.existing.instance(instance_id)
         if previous is None:
@@ -194,6 +200,15 @@ class Planner:
         }
         self.order.append(instance_id)
         return instance_id
+
+    def _new_id(self, region_id: str, where: str, rng: random.Random) -> str:
+        """A generated id is never one in use: with a seed the same ids come again after a
+        restart or in another worker, and a generated id must not replace an instance."""
+        for _ in range(_ID_ATTEMPTS):
+            candidate = ids.instance_id(region_id, rng)
+            if candidate not in self.instances and not self.existing.has_instance(candidate):
+                return candidate
+        raise FixtureError(f"{where}.id: no unused instance id found in {_ID_ATTEMPTS} draws")
 
     def _zones_of(self, region_id: str) -> list[str]:
         """The region's zones in order, as the database will hold them once this is written."""

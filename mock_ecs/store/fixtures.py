@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, delete, func, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, func, select, text, update
 
 from mock_ecs.store import tables
 from mock_ecs.store.fixture_format import (
@@ -37,6 +37,9 @@ from mock_ecs.store.fixture_rows import (
 )
 from mock_ecs.store.instance_rows import instance_row, security_group_rows, tag_rows
 from mock_ecs.store.session import StoreSession
+
+# Serialises transactions that number new instances on PostgreSQL ("mock-seq").
+_SEQ_LOCK = 0x6D6F636B_2D736571
 
 __all__ = [
     "DEFAULT_IMAGE_ID",
@@ -158,7 +161,14 @@ class _Stored:
         self.replaced_instances.append(instance_id)
         return int(row.seq), int(row.version)
 
+    def has_instance(self, instance_id: str) -> bool:
+        return bool(self.ids(tables.INSTANCES, [instance_id]))
+
     def last_seq(self) -> int:
+        if self.connection.dialect.name == "postgresql":
+            # Two transactions creating instances at once would read the same last number and
+            # collide on it; SQLite's BEGIN IMMEDIATE serialises them already.
+            self.connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SEQ_LOCK})
         return int(self.connection.execute(select(func.max(tables.INSTANCES.c.seq))).scalar() or 0)
 
     def ids(self, table: Table, wanted: list[str]) -> set[str]:

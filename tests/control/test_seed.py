@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
@@ -76,3 +77,18 @@ def test_without_a_seed_ids_differ_after_a_reset(client: TestClient) -> None:
     second = run(client)
     assert set(first[0]).isdisjoint(second[0])
     assert set(first[1]).isdisjoint(second[1])
+
+
+def test_a_seeded_restart_never_gives_a_new_instance_an_id_in_use(settings: Settings, tmp_path: Path) -> None:
+    """The same seed draws the same ids after a restart on the same database: a drawn id that
+    is taken is drawn again rather than replacing the instance that has it."""
+    on_disk = settings.model_copy(update={"db": str(tmp_path / "mock-ecs.sqlite3")})
+    created = []
+    for _ in range(2):
+        with _client(on_disk, 7) as client:
+            created.append(client.post("/_mock/instances", json=NEW_INSTANCE).json()["id"])
+    with _client(on_disk, 7) as client:
+        listed = {entry["id"] for entry in client.get("/_mock/instances").json()["instances"]}
+
+    assert created[0] != created[1]
+    assert set(created) <= listed
