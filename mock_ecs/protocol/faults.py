@@ -81,9 +81,10 @@ class FaultStore(Protocol):
         """The rules of ``action``, in the order they were added."""
         ...
 
-    def count_fault_match(self, fault_id: int) -> tuple[int, int]:
-        """Count one more match; the rule's (matched, fired) after it. Holds the rule's row
-        until the transaction ends, so no other request counts between this and the firing."""
+    def count_fault_match(self, fault_id: int) -> tuple[int, int] | None:
+        """Count one more match; the rule's (matched, fired) after it, or None if the rule
+        is gone (removed since it was read). Holds the rule's row until the transaction
+        ends, so no other request counts between this and the firing."""
         ...
 
     def count_fault_fired(self, fault_id: int) -> None: ...
@@ -95,7 +96,10 @@ def inject(
     for fault in store.faults_for(action):
         if not fault.applies_to(access_key_id, resource_ids):
             continue
-        matched, fired = store.count_fault_match(fault.id)
+        counts = store.count_fault_match(fault.id)
+        if counts is None:
+            continue
+        matched, fired = counts
         if fault.fires_on(matched, fired):
             store.count_fault_fired(fault.id)
             return Injection(fault.error(), fault.delay_ms)

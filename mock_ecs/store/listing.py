@@ -23,6 +23,8 @@ _groups = tables.INSTANCE_SECURITY_GROUPS
 _tags = tables.INSTANCE_TAGS
 _zones = tables.ZONES
 _c = _instances.c
+# The largest ``seq`` the column holds everywhere: it is a 32-bit integer on PostgreSQL.
+MAX_SEQ = 2**31 - 1
 
 
 def status_at(now: float) -> ColumnElement[Any]:
@@ -57,7 +59,9 @@ class InstanceListing:
             total = self.connection.execute(select(func.count()).where(*conditions)).scalar_one()
         query = select(_instances).where(*conditions).order_by(_c.seq)
         if paging.after_seq is not None:
-            query = query.where(_c.seq > paging.after_seq)
+            # No stored seq is above the column's range; a token's may be (it carries 64 bits),
+            # and binding it would overflow the driver (SQLite) or the column (PostgreSQL).
+            query = query.where(_c.seq > min(paging.after_seq, MAX_SEQ))
         else:
             query = query.offset((paging.number - 1) * paging.size)
         # One more than a page tells whether another page follows, without counting.

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, exists, func, select, update
+from sqlalchemy import Connection, Row, delete, exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
@@ -148,16 +148,17 @@ class StoreSession(InstanceListing):
         )
         return [fault_of(row) for row in rows]
 
-    def count_fault_match(self, fault_id: int) -> tuple[int, int]:
+    def count_fault_match(self, fault_id: int) -> tuple[int, int] | None:
         # One UPDATE … RETURNING: it locks the row (PostgreSQL) until the transaction ends,
         # so the firing decided on these counts cannot interleave with another worker's.
+        # No row: another worker removed the rule since this request read it (READ COMMITTED).
         row = self.connection.execute(
             update(_faults)
             .where(_faults.c.id == fault_id)
             .values(matched=_faults.c.matched + 1)
             .returning(_faults.c.matched, _faults.c.fired)
-        ).one()
-        return int(row.matched), int(row.fired)
+        ).first()
+        return None if row is None else (int(row.matched), int(row.fired))
 
     def count_fault_fired(self, fault_id: int) -> None:
         self.connection.execute(
@@ -211,14 +212,16 @@ class StoreSession(InstanceListing):
         )
         seq = int(result.scalar_one())
         if seq % _LOG_PRUNE_EVERY == 0:
-            self.connection.execute(delete(_request_log).where(_request_log.c.seq <= seq - keep))
+            oldest = self._oldest_logged(keep)
+            if oldest is not None:
+                self.connection.execute(delete(_request_log).where(_request_log.c.seq < oldest))
 
     def logged_requests(self, *, keep: int, limit: int, action: str | None = None) -> list[LoggedRequest]:
         """The newest ``limit`` calls of the last ``keep`` (of ``action``), oldest first."""
-        newest = self.connection.execute(select(func.max(_request_log.c.seq))).scalar()
-        if newest is None:
+        if keep <= 0:
             return []
-        conditions = [_request_log.c.seq > newest - keep]
+        oldest = self._oldest_logged(keep)
+        conditions = [] if oldest is None else [_request_log.c.seq >= oldest]
         if action is not None:
             conditions.append(_request_log.c.action == action)
         rows = self.connection.execute(
@@ -238,6 +241,14 @@ class StoreSession(InstanceListing):
             )
             for row in reversed(rows)
         ]
+
+    def _oldest_logged(self, keep: int) -> int | None:
+        """The seq of the ``keep``-th newest call; None while fewer are logged. Counted in rows,
+        not seq numbers: PostgreSQL's sequences skip the numbers of rolled-back inserts."""
+        oldest: int | None = self.connection.execute(
+            select(_request_log.c.seq).order_by(_request_log.c.seq.desc()).offset(keep - 1).limit(1)
+        ).scalar()
+        return oldest
 
     # -- the mock clock -----------------------------------------------------------------
 

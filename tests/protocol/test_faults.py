@@ -13,7 +13,7 @@ from mock_ecs import Settings, create_app
 from mock_ecs.ecs import errors as ecs_errors
 from mock_ecs.protocol import errors
 from mock_ecs.protocol.errors import ApiError
-from mock_ecs.protocol.faults import Fault, catalogue
+from mock_ecs.protocol.faults import Fault, catalogue, inject
 from mock_ecs.protocol.render import CONTENT_TYPES, error_body, render
 from mock_ecs.protocol.request import Format
 from tests.protocol.wire import JSON, XML, assert_error
@@ -117,6 +117,38 @@ def test_the_first_rule_that_fires_decides_and_later_rules_do_not_see_the_reques
 
 
 # -- matching ----------------------------------------------------------------------------
+
+
+class RulesRemovedSinceRead:
+    """A store whose first rule was removed by another worker after the rules were read."""
+
+    def __init__(self) -> None:
+        self.rules = [
+            Fault(id=1, action="RebootInstances", code="InternalError", http_status=500, message="", seed=0),
+            Fault(
+                id=2, action="RebootInstances", code="Throttling.User", http_status=400, message="", seed=0
+            ),
+        ]
+        self.fired: list[int] = []
+
+    def faults_for(self, action: str) -> list[Fault]:
+        return self.rules
+
+    def count_fault_match(self, fault_id: int) -> tuple[int, int] | None:
+        return None if fault_id == 1 else (1, 0)
+
+    def count_fault_fired(self, fault_id: int) -> None:
+        self.fired.append(fault_id)
+
+
+def test_a_rule_removed_since_it_was_read_is_passed_over() -> None:
+    store = RulesRemovedSinceRead()
+
+    injection = inject(store, "RebootInstances", "testAKID", ["i-running-1"])
+
+    assert injection is not None
+    assert injection.error is not None
+    assert (injection.error.code, store.fired) == ("Throttling.User", [2])
 
 
 def test_a_rule_for_an_instance_matches_requests_naming_it(client: TestClient, api: Api) -> None:
