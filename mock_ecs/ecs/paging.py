@@ -25,8 +25,8 @@ INVALID_MAX_RESULTS = ErrorSpec(
     400, "InvalidParameter.MaxResults", "The specified parameter MaxResults is not valid."
 )
 
-# The largest creation number a database column holds everywhere (PostgreSQL's INTEGER).
-MAX_SEQ = 2**31 - 1
+# The largest creation number the database holds (a signed 64-bit BIGINT everywhere).
+MAX_SEQ = 2**63 - 1
 _NUMBER = re.compile(r"[0-9]{1,9}", re.ASCII)
 _TOKEN = struct.Struct(">QI")  # seq of the last instance seen, number of the page it ended
 _CHECK_BYTES = 4

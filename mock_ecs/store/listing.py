@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, Connection, and_, case, exists, func, lite
 from mock_ecs.ecs.instances import Lock
 from mock_ecs.ecs.lifecycle import LockReason
 from mock_ecs.ecs.listing import InstanceFilter, InstanceRecord, Page, Paging
+from mock_ecs.ecs.paging import MAX_SEQ
 from mock_ecs.store import tables
 
 _instances = tables.INSTANCES
@@ -23,8 +24,6 @@ _groups = tables.INSTANCE_SECURITY_GROUPS
 _tags = tables.INSTANCE_TAGS
 _zones = tables.ZONES
 _c = _instances.c
-# The largest ``seq`` the column holds everywhere: it is a 32-bit integer on PostgreSQL.
-MAX_SEQ = 2**31 - 1
 
 
 def status_at(now: float) -> ColumnElement[Any]:

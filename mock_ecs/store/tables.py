@@ -7,7 +7,7 @@ derived from ``status`` and the schedule columns with the mock clock (``mock_ecs
 
 from __future__ import annotations
 
-from sqlalchemy import Index
+from sqlalchemy import BigInteger, Index
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -93,7 +93,7 @@ class Instance(_Table, table=True):
     )
 
     id: str = Field(primary_key=True)
-    seq: int = Field(unique=True)  # creation order: stable listing order
+    seq: int = Field(unique=True, sa_type=BigInteger)  # creation order: stable listing order
     account_id: str = Field(foreign_key="accounts.id")
     region_id: str = Field(foreign_key="regions.id")
     zone_id: str = Field(foreign_key="zones.id")
@@ -226,7 +226,8 @@ class RateWindow(_Table, table=True):
     __tablename__ = "rate_windows"
 
     access_key_id: str = Field(primary_key=True)
-    slot: int = Field(primary_key=True)  # which window: floor(wall time / window length)
+    # Which window: floor(wall time / window length); 64 bits, as epoch seconds outgrow 32 in 2038.
+    slot: int = Field(primary_key=True, sa_type=BigInteger)
     requests: int = 0
 
 
