@@ -12,7 +12,7 @@ from importlib.metadata import version
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
-from sqlalchemy import Row, delete, select
+from sqlalchemy import Row, delete
 
 from mock_ecs.clock import isoformat, parse_iso
 from mock_ecs.control import schemas
@@ -29,7 +29,8 @@ from mock_ecs.store.fixtures import (
     add_instance,
     apply_document,
 )
-from mock_ecs.store.session import StoreSession, schedule_columns
+from mock_ecs.store.instance_columns import schedule_columns, security_groups_of, tags_of
+from mock_ecs.store.session import StoreSession
 
 T = TypeVar("T")
 _UNPROCESSABLE = 422
@@ -282,17 +283,12 @@ def _view(
 
 def _extras(store: StoreSession, instance_ids: list[str]) -> dict[str, _Extras]:
     """Security groups and tags of these instances, read in two queries."""
-    found: dict[str, _Extras] = {instance_id: _Extras([], {}) for instance_id in instance_ids}
-    groups, tags = tables.INSTANCE_SECURITY_GROUPS, tables.INSTANCE_TAGS
-    for group in store.connection.execute(
-        select(groups).where(groups.c.instance_id.in_(instance_ids)).order_by(groups.c.position)
-    ):
-        found[group.instance_id].security_group_ids.append(group.security_group_id)
-    for tag in store.connection.execute(
-        select(tags).where(tags.c.instance_id.in_(instance_ids)).order_by(tags.c.key)
-    ):
-        found[tag.instance_id].tags[tag.key] = tag.value
-    return found
+    groups = security_groups_of(store.connection, instance_ids)
+    tags = tags_of(store.connection, instance_ids)
+    return {
+        instance_id: _Extras(groups.get(instance_id, []), dict(tags.get(instance_id, [])))
+        for instance_id in instance_ids
+    }
 
 
 def _fixture_errors_as_422(action: Callable[[], T]) -> T:

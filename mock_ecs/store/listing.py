@@ -12,11 +12,10 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, case, exists, func, literal, select
 
-from mock_ecs.ecs.instances import Lock
-from mock_ecs.ecs.lifecycle import LockReason
 from mock_ecs.ecs.listing import InstanceFilter, InstanceRecord, Page, Paging
 from mock_ecs.ecs.paging import MAX_SEQ
 from mock_ecs.store import tables
+from mock_ecs.store.instance_columns import instance_state, locks_of, security_groups_of, tags_of
 
 _instances = tables.INSTANCES
 _locks = tables.INSTANCE_LOCKS
@@ -71,26 +70,12 @@ class InstanceListing:
         return Page(records, total, more=more, last_seq=rows[-1].seq if rows else None)
 
     def _records(self, rows: list[Any]) -> list[InstanceRecord]:
-        from mock_ecs.store.session import instance_state  # the session imports this module
-
         if not rows:
             return []
         ids = [row.id for row in rows]
-        locks: dict[str, list[Lock]] = {}
-        for lock in self.connection.execute(
-            select(_locks).where(_locks.c.instance_id.in_(ids)).order_by(_locks.c.reason)
-        ):
-            locks.setdefault(lock.instance_id, []).append(Lock(LockReason(lock.reason), lock.message))
-        groups: dict[str, list[str]] = {}
-        for group in self.connection.execute(
-            select(_groups).where(_groups.c.instance_id.in_(ids)).order_by(_groups.c.position)
-        ):
-            groups.setdefault(group.instance_id, []).append(group.security_group_id)
-        tags: dict[str, list[tuple[str, str]]] = {}
-        for tag in self.connection.execute(
-            select(_tags).where(_tags.c.instance_id.in_(ids)).order_by(_tags.c.key)
-        ):
-            tags.setdefault(tag.instance_id, []).append((tag.key, tag.value))
+        locks = locks_of(self.connection, ids)
+        groups = security_groups_of(self.connection, ids)
+        tags = tags_of(self.connection, ids)
         return [
             _record(
                 row, instance_state(row, locks.get(row.id, [])), groups.get(row.id, []), tags.get(row.id, [])

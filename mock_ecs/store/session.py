@@ -19,14 +19,14 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from mock_ecs.clock import ClockSetting, WallClock
-from mock_ecs.ecs.instances import InstanceState, Lock, RegionInfo
-from mock_ecs.ecs.lifecycle import LockReason, Phase, Schedule, Status
+from mock_ecs.ecs.instances import InstanceState, RegionInfo
+from mock_ecs.ecs.lifecycle import Schedule
 from mock_ecs.protocol.authentication import AccessKey
 from mock_ecs.protocol.errors import StateConflict
-from mock_ecs.protocol.faults import Fault
-from mock_ecs.protocol.request_log import LoggedRequest
 from mock_ecs.store import tables
+from mock_ecs.store.instance_columns import instance_state, locks_of, schedule_columns
 from mock_ecs.store.listing import InstanceListing
+from mock_ecs.store.traffic import TrafficRecords
 
 # Nonces are kept twice as long as the 15-minute timestamp window that could replay them.
 NONCE_RETENTION_SECONDS = 2 * 15 * 60
@@ -39,15 +39,10 @@ _keys = tables.ACCESS_KEYS
 _accounts = tables.ACCOUNTS
 _regions = tables.REGIONS
 _clock = tables.CLOCK
-_faults = tables.FAULTS
-_request_log = tables.REQUEST_LOG
-_rate_windows = tables.RATE_WINDOWS
 _WIPED = tuple(table for table in reversed(tables.METADATA.sorted_tables) if table is not tables.META)
-# The request log is pruned on one insert in this many; readers see exactly the newest rows.
-_LOG_PRUNE_EVERY = 64
 
 
-class StoreSession(InstanceListing):
+class StoreSession(InstanceListing, TrafficRecords):
     def __init__(self, connection: Connection, wall_clock: WallClock) -> None:
         self.connection = connection
         self.wall_clock = wall_clock
@@ -140,116 +135,6 @@ class StoreSession(InstanceListing):
             )
         return inserted
 
-    # -- faults, flow control, the request log -------------------------------------------
-
-    def faults_for(self, action: str) -> list[Fault]:
-        rows = self.connection.execute(
-            select(_faults).where(_faults.c.action == action).order_by(_faults.c.id)
-        )
-        return [fault_of(row) for row in rows]
-
-    def count_fault_match(self, fault_id: int) -> tuple[int, int] | None:
-        # One UPDATE … RETURNING: it locks the row (PostgreSQL) until the transaction ends,
-        # so the firing decided on these counts cannot interleave with another worker's.
-        # No row: another worker removed the rule since this request read it (READ COMMITTED).
-        row = self.connection.execute(
-            update(_faults)
-            .where(_faults.c.id == fault_id)
-            .values(matched=_faults.c.matched + 1)
-            .returning(_faults.c.matched, _faults.c.fired)
-        ).first()
-        return None if row is None else (int(row.matched), int(row.fired))
-
-    def count_fault_fired(self, fault_id: int) -> None:
-        self.connection.execute(
-            update(_faults).where(_faults.c.id == fault_id).values(fired=_faults.c.fired + 1)
-        )
-
-    def count_request(self, access_key_id: str, window: int) -> int:
-        table = _rate_windows
-        values = {"access_key_id": access_key_id, "slot": window, "requests": 1}
-        dialect = self.connection.dialect.name
-        if dialect in ("sqlite", "postgresql"):
-            insert = sqlite.insert(table) if dialect == "sqlite" else postgresql.insert(table)
-            statement: Any = (
-                insert.values(values)
-                .on_conflict_do_update(
-                    index_elements=[table.c.access_key_id, table.c.slot],
-                    set_={"requests": table.c.requests + 1},
-                )
-                .returning(table.c.requests)
-            )
-            count = int(self.connection.execute(statement).scalar_one())
-        else:  # a database without upsert: count, then write
-            key = (table.c.access_key_id == access_key_id) & (table.c.slot == window)
-            current = self.connection.execute(select(table.c.requests).where(key)).scalar()
-            count = (current or 0) + 1
-            if current is None:
-                self.connection.execute(table.insert().values(values))
-            else:
-                self.connection.execute(update(table).where(key).values(requests=count))
-        if count == 1:  # a new window: the key's older ones are over
-            self.connection.execute(
-                delete(table).where(table.c.access_key_id == access_key_id, table.c.slot < window)
-            )
-        return count
-
-    def log_request(self, entry: LoggedRequest, keep: int) -> None:
-        result = self.connection.execute(
-            _request_log.insert()
-            .values(
-                request_id=entry.request_id,
-                time=entry.time,
-                action=entry.action,
-                access_key_id=entry.access_key_id,
-                params=json.dumps(entry.params, ensure_ascii=False),
-                headers=json.dumps(entry.headers, ensure_ascii=False),
-                code=entry.code,
-                http_status=entry.http_status,
-                duration_ms=entry.duration_ms,
-            )
-            .returning(_request_log.c.seq)
-        )
-        seq = int(result.scalar_one())
-        if seq % _LOG_PRUNE_EVERY == 0:
-            oldest = self._oldest_logged(keep)
-            if oldest is not None:
-                self.connection.execute(delete(_request_log).where(_request_log.c.seq < oldest))
-
-    def logged_requests(self, *, keep: int, limit: int, action: str | None = None) -> list[LoggedRequest]:
-        """The newest ``limit`` calls of the last ``keep`` (of ``action``), oldest first."""
-        if keep <= 0:
-            return []
-        oldest = self._oldest_logged(keep)
-        conditions = [] if oldest is None else [_request_log.c.seq >= oldest]
-        if action is not None:
-            conditions.append(_request_log.c.action == action)
-        rows = self.connection.execute(
-            select(_request_log).where(*conditions).order_by(_request_log.c.seq.desc()).limit(limit)
-        ).all()
-        return [
-            LoggedRequest(
-                request_id=row.request_id,
-                time=row.time,
-                action=row.action,
-                access_key_id=row.access_key_id,
-                params=json.loads(row.params),
-                headers=json.loads(row.headers),
-                code=row.code,
-                http_status=row.http_status,
-                duration_ms=row.duration_ms,
-            )
-            for row in reversed(rows)
-        ]
-
-    def _oldest_logged(self, keep: int) -> int | None:
-        """The seq of the ``keep``-th newest call; None while fewer are logged. Counted in rows,
-        not seq numbers: PostgreSQL's sequences skip the numbers of rolled-back inserts."""
-        oldest: int | None = self.connection.execute(
-            select(_request_log.c.seq).order_by(_request_log.c.seq.desc()).offset(keep - 1).limit(1)
-        ).scalar()
-        return oldest
-
     # -- the mock clock -----------------------------------------------------------------
 
     @cached_property
@@ -307,12 +192,7 @@ class StoreSession(InstanceListing):
         rows = self.connection.execute(select(_instances).where(*conditions).order_by(_instances.c.seq)).all()
         if not rows:
             return []
-        locks: dict[str, list[Lock]] = {}
-        lock_rows = self.connection.execute(
-            select(_locks).where(_locks.c.instance_id.in_([row.id for row in rows])).order_by(_locks.c.reason)
-        )
-        for lock in lock_rows:
-            locks.setdefault(lock.instance_id, []).append(Lock(LockReason(lock.reason), lock.message))
+        locks = locks_of(self.connection, [row.id for row in rows])
         return [(row, instance_state(row, locks.get(row.id, []))) for row in rows]
 
     def start_schedule(
@@ -338,77 +218,3 @@ class StoreSession(InstanceListing):
         )
         if result.rowcount != 1:
             raise StateConflict(instance.id)
-
-
-def fault_of(row: Row[Any]) -> Fault:
-    return Fault(
-        id=row.id,
-        action=row.action,
-        code=row.code,
-        http_status=row.http_status,
-        message=row.message,
-        seed=row.seed,
-        instance_id=row.instance_id,
-        access_key_id=row.access_key_id,
-        retry_after_ms=row.retry_after_ms,
-        times=row.times,
-        probability=row.probability,
-        delay_ms=row.delay_ms,
-    )
-
-
-def instance_state(row: Row[Any], locks: Sequence[Lock]) -> InstanceState:
-    schedule = None
-    if row.operation is not None:
-        phases = [Phase(Status(row.phase1_status), _float(row.phase1_ends_at))]
-        if row.phase2_status is not None:
-            phases.append(Phase(Status(row.phase2_status), _float(row.phase2_ends_at)))
-        schedule = Schedule(
-            row.operation, _float(row.operation_started_at), tuple(phases), Status(row.settles_to)
-        )
-    return InstanceState(
-        id=row.id,
-        account_id=row.account_id,
-        region_id=row.region_id,
-        status=Status(row.status),
-        schedule=schedule,
-        locks=tuple(locks),
-        version=row.version,
-        stopping_seconds=row.stopping_seconds,
-        starting_seconds=row.starting_seconds,
-    )
-
-
-def schedule_columns(schedule: Schedule | None) -> dict[str, Any]:
-    """The columns that store a schedule (all NULL for none); at most two phases fit."""
-    if schedule is None:
-        return dict.fromkeys(_SCHEDULE_COLUMNS)
-    if len(schedule.phases) > 2:
-        raise ValueError(f"{schedule.operation}: the instances table stores at most two phases")
-    second = schedule.phases[1] if len(schedule.phases) == 2 else None
-    return {
-        "operation": schedule.operation,
-        "operation_started_at": schedule.started_at,
-        "phase1_status": schedule.phases[0].status.value,
-        "phase1_ends_at": schedule.phases[0].ends_at,
-        "phase2_status": second.status.value if second else None,
-        "phase2_ends_at": second.ends_at if second else None,
-        "settles_to": schedule.settles_to.value,
-    }
-
-
-_SCHEDULE_COLUMNS = (
-    "operation",
-    "operation_started_at",
-    "phase1_status",
-    "phase1_ends_at",
-    "phase2_status",
-    "phase2_ends_at",
-    "settles_to",
-)
-
-
-def _float(value: float | None) -> float:
-    if value is None:
-        raise ValueError("an instance schedule is missing a time")
-    return float(value)

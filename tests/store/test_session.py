@@ -18,7 +18,8 @@ from mock_ecs.protocol.errors import StateConflict
 from mock_ecs.store import session as session_module
 from mock_ecs.store import tables
 from mock_ecs.store.database import Database
-from mock_ecs.store.session import NONCE_RETENTION_SECONDS, schedule_columns
+from mock_ecs.store.instance_columns import schedule_columns
+from mock_ecs.store.session import NONCE_RETENTION_SECONDS
 from tests.conftest import FakeWallClock
 from tests.store.conftest import OpenDatabase, load_world
 
