@@ -30,6 +30,23 @@ class SdkError(Exception):
     message: str
     request_id: str | None
 
+    @classmethod
+    def of_classic(cls, error: ServerException) -> SdkError:
+        return cls(
+            "ServerException",
+            error.get_error_code(),
+            error.get_http_status(),
+            error.get_error_msg(),
+            error.get_request_id(),
+        )
+
+    @classmethod
+    def of_tea(cls, error: tea_exceptions.AlibabaCloudException) -> SdkError:
+        data = error.data or {}
+        return cls(
+            type(error).__name__, error.code, error.status_code, data.get("Message", ""), error.request_id
+        )
+
 
 class Flavour:
     name: str
@@ -62,13 +79,7 @@ class ClassicV1(Flavour):
         try:
             result: dict[str, Any] = json.loads(self.sdk.reboot(ids, **request_options))
         except ServerException as error:
-            raise SdkError(
-                "ServerException",
-                error.get_error_code(),
-                error.get_http_status(),
-                error.get_error_msg(),
-                error.get_request_id(),
-            ) from error
+            raise SdkError.of_classic(error) from error
         except ClientException as error:  # raised without an answer: a test failure, not an API error
             raise AssertionError(f"client-side failure: {error}") from error
         return result
@@ -99,10 +110,7 @@ class Tea(Flavour):
         try:
             response = sdk.tea_reboot(self.client, ids, **{names[n]: v for n, v in options.items()})
         except tea_exceptions.AlibabaCloudException as error:
-            data = error.data or {}
-            raise SdkError(
-                type(error).__name__, error.code, error.status_code, data.get("Message", ""), error.request_id
-            ) from error
+            raise SdkError.of_tea(error) from error
         assert response.status_code == 200
         result: dict[str, Any] = response.body.to_map()
         return result

@@ -69,13 +69,7 @@ class Classic(Caller):
         try:
             result: dict[str, Any] = json.loads(self.sdk.client.do_action_with_exception(request))
         except ServerException as error:
-            raise SdkError(
-                "ServerException",
-                error.get_error_code(),
-                error.get_http_status(),
-                error.get_error_msg(),
-                error.get_request_id(),
-            ) from error
+            raise SdkError.of_classic(error) from error
         except ClientException as error:
             raise AssertionError(f"client-side failure: {error}") from error
         return result
@@ -94,10 +88,7 @@ class Tea(Caller):
         try:
             response = getattr(self.client, _snake(action))(model)
         except tea_exceptions.AlibabaCloudException as error:
-            data = error.data or {}
-            raise SdkError(
-                type(error).__name__, error.code, error.status_code, data.get("Message", ""), error.request_id
-            ) from error
+            raise SdkError.of_tea(error) from error
         assert response.status_code == 200
         result: dict[str, Any] = response.body.to_map()
         return result

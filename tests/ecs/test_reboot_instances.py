@@ -7,28 +7,8 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from tests.ecs.calls import ARREARS, BAD_STATUS, BALANCE, DRYRUN, NOT_FOUND, NOT_READY, SECURITY
 from tests.support.api import Api
-
-NOT_FOUND = (404, "InvalidInstanceId.NotFound", "The specified InstanceId does not exist.")
-SECURITY = (
-    403,
-    "InstanceLockedForSecurity",
-    "The specified operation is denied as your instance is locked for security reasons.",
-)
-ARREARS = (
-    403,
-    "InstanceExpiredOrInArrears",
-    "The specified operation is denied as your prepay instance is expired (prepay mode) "
-    "or in arrears (afterpay mode).",
-)
-BALANCE = (403, "InsufficientBalance", "Your account does not have enough balance.")
-NOT_READY = (403, "InstanceNotReady", "The specified instance is not ready for use.")
-BAD_STATUS = (
-    403,
-    "IncorrectInstanceStatus",
-    "The current status of the resource does not support this operation.",
-)
-DRYRUN = (400, "DRYRUN.SUCCESS", "This request is a dryrun request with successful result.")
 
 
 def error_of(response: Any) -> tuple[int, str, str]:
