@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.server import ServerProcess
+from tests.support.server import ServerProcess, serve
 from tests.test_readme import PYTEST_EXAMPLES
 
 # The project's own warning policy: the plugin must not break `filterwarnings = error`.
@@ -65,7 +65,12 @@ def test_two(mock_ecs):
 @pytest.fixture
 def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
     """An outside project's directory; the plugin comes from the installed mock-ecs."""
-    for name in ("MOCK_ECS_ENDPOINT", "MOCK_ECS_ADMIN_TOKEN"):
+    for name in (
+        "MOCK_ECS_ENDPOINT",
+        "MOCK_ECS_ADMIN_TOKEN",
+        "MOCK_ECS_ACCESS_KEY_ID",
+        "MOCK_ECS_ACCESS_KEY_SECRET",
+    ):
         monkeypatch.delenv(name, raising=False)
     pytester.makeini(INI)
     return pytester
@@ -204,6 +209,64 @@ def test_own_settings(mock_ecs):
 
     result.assert_outcomes(passed=4, skipped=1)
     result.stdout.fnmatch_lines(["*needs a mock-ecs server with stopping_seconds=0*MOCK_ECS_ENDPOINT*"])
+
+
+REMOTE_FIXTURES = """
+regions:
+  - {id: cn-hangzhou, zones: [cn-hangzhou-h]}
+accounts:
+  - id: "1000000000000099"
+    access_keys:
+      - {id: remoteAKID, secret: remoteSecret}
+instances:
+  - {id: i-remote-1, account: "1000000000000099", region: cn-hangzhou}
+"""
+
+
+@pytest.fixture
+def remote_key_server(tmp_path: Path) -> Iterator[ServerProcess]:
+    """A running server whose only key is not the packaged default."""
+    fixtures = tmp_path / "remote.yaml"
+    fixtures.write_text(REMOTE_FIXTURES, encoding="utf-8")
+    with serve(tmp_path / "remote.sqlite3", fixtures) as server:
+        yield server
+
+
+def test_a_running_servers_default_key_is_asked_of_it(
+    project: pytest.Pytester, remote_key_server: ServerProcess, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MOCK_ECS_ENDPOINT", remote_key_server.url)
+    project.makepyfile(
+        test_key="""
+from alibabacloud_ecs20140526 import models
+
+
+def test_the_servers_key_signs_the_calls(mock_ecs):
+    assert (mock_ecs.access_key_id, mock_ecs.access_key_secret) == ("remoteAKID", "remoteSecret")
+    mock_ecs.tea_client().reboot_instances(
+        models.RebootInstancesRequest(region_id="cn-hangzhou", instance_id=["i-remote-1"])
+    )
+    assert [call["access_key_id"] for call in mock_ecs.requests()] == ["remoteAKID"]
+"""
+    )
+
+    project.runpytest_subprocess().assert_outcomes(passed=1)
+
+
+def test_the_key_variables_win_over_the_running_servers_key(
+    project: pytest.Pytester, remote_key_server: ServerProcess, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MOCK_ECS_ENDPOINT", remote_key_server.url)
+    monkeypatch.setenv("MOCK_ECS_ACCESS_KEY_ID", "envAKID")
+    monkeypatch.setenv("MOCK_ECS_ACCESS_KEY_SECRET", "envSecret")
+    project.makepyfile(
+        test_key="""
+def test_the_variables_key(mock_ecs):
+    assert (mock_ecs.access_key_id, mock_ecs.access_key_secret) == ("envAKID", "envSecret")
+"""
+    )
+
+    project.runpytest_subprocess().assert_outcomes(passed=1)
 
 
 def test_loading_the_plugin_imports_no_server_code() -> None:

@@ -122,6 +122,15 @@ def test_a_server_that_cannot_be_reached_is_named() -> None:
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
     seen: ClassVar[list[str | None]] = []
+    # GET answers the control plane's not-found for every path: a server older than a route.
+    not_found: ClassVar[bytes] = b'{"error": "NotFound", "message": "Not Found"}'
+
+    def do_GET(self) -> None:
+        self.seen.append(self.path)
+        self.send_response(404)
+        self.send_header("Content-Length", str(len(self.not_found)))
+        self.end_headers()
+        self.wfile.write(self.not_found)
 
     def do_POST(self) -> None:
         self.seen.append(self.headers.get("Authorization"))
@@ -141,6 +150,7 @@ def recorder() -> Iterator[str]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     _Recorder.seen = []
+    _Recorder.not_found = b'{"error": "NotFound", "message": "Not Found"}'
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
@@ -156,6 +166,33 @@ def test_the_admin_token_goes_with_every_control_call(recorder: str) -> None:
     without.close()
 
     assert _Recorder.seen == ["Bearer s3cret", None]
+
+
+def test_without_a_key_the_handle_asks_the_server_for_its_default(mock_ecs: MockEcs) -> None:
+    handle = MockEcs(mock_ecs.endpoint, access_key_id=None, access_key_secret=None, key_from_server=True)
+    mock_ecs.seed(
+        {"accounts": [{"id": "1000000000000000", "access_keys": [{"id": "firstAKID", "secret": "first"}]}]}
+    )
+
+    assert (handle.access_key_id, handle.access_key_secret) == ("firstAKID", "first")
+    handle.close()
+
+
+def test_a_server_without_the_default_key_route_is_taken_to_hold_the_packaged_key(recorder: str) -> None:
+    handle = MockEcs(recorder, access_key_id=None, access_key_secret=None, key_from_server=True)
+
+    assert (handle.access_key_id, handle.access_key_secret) == ("testAKID", "testSecret")
+    assert _Recorder.seen == ["/_mock/access-keys/default"]
+    handle.close()
+
+
+def test_a_server_with_no_usable_key_says_so_when_a_key_is_needed(recorder: str) -> None:
+    _Recorder.not_found = b'{"error": "NotFound", "message": "no active access key usable ..."}'
+    handle = MockEcs(recorder, access_key_id=None, access_key_secret=None, key_from_server=True)
+
+    with pytest.raises(MockEcsError, match="no active access key"):
+        _ = handle.access_key_id
+    handle.close()
 
 
 def test_stopping_the_servers_ends_their_threads_and_frees_their_ports() -> None:

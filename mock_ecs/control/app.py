@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from mock_ecs.control import faults, request_log
+from mock_ecs.control import access_keys, faults, request_log
 from mock_ecs.control.auth import RequireToken, describe_bearer
 from mock_ecs.control.problems import Refusal
 from mock_ecs.control.routes import router
@@ -46,6 +46,7 @@ def create_control_app(
     app.include_router(router)
     app.include_router(faults.router)
     app.include_router(request_log.router)
+    app.include_router(access_keys.router)
     token = runtime.settings.admin_token
     if token:
         app.add_middleware(RequireToken, token=token)

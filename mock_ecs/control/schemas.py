@@ -24,6 +24,12 @@ class Health(BaseModel):
     actions: list[str]
 
 
+class AccessKeyView(BaseModel):
+    id: str
+    secret: str
+    account: str
+
+
 class ResetResult(BaseModel):
     status: str
     instances: int

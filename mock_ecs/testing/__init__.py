@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 __all__ = ["ControlPlaneError", "MockEcs", "MockEcsError", "SdkNotInstalled"]
 
 ENDPOINT_VARIABLE = "MOCK_ECS_ENDPOINT"
-# A running server does not say which key it holds: these name it, else the packaged default's.
+# A key to sign with on a running server; without them, the server is asked for its default key.
 KEY_ID_VARIABLE, KEY_SECRET_VARIABLE = "MOCK_ECS_ACCESS_KEY_ID", "MOCK_ECS_ACCESS_KEY_SECRET"
 TOKEN_VARIABLE = "MOCK_ECS_ADMIN_TOKEN"
 MARKER = "mock_ecs"
@@ -109,11 +109,14 @@ def _target(
                 f"needs a mock-ecs server with {_describe(requested)}; "
                 f"{ENDPOINT_VARIABLE}={endpoint} is a running one, whose settings are its own"
             )
+        key_id, key_secret = os.environ.get(KEY_ID_VARIABLE), os.environ.get(KEY_SECRET_VARIABLE)
+        given = bool(key_id or key_secret)
         return Target(
             endpoint=endpoint,
             admin_token=os.environ.get(TOKEN_VARIABLE) or None,
-            access_key_id=os.environ.get(KEY_ID_VARIABLE, "testAKID"),
-            access_key_secret=os.environ.get(KEY_SECRET_VARIABLE, "testSecret"),
+            access_key_id=(key_id or "testAKID") if given else None,
+            access_key_secret=(key_secret or "testSecret") if given else None,
+            key_from_server=not given,
         )
     servers: Servers = request.getfixturevalue("mock_ecs_servers")
     settings = {**_relative_to(config.rootpath, base), **requested}

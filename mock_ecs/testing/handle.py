@@ -10,10 +10,15 @@ from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
 from mock_ecs.testing import sdk
-from mock_ecs.testing.errors import MockEcsError
+from mock_ecs.testing.errors import ControlPlaneError, MockEcsError
 from mock_ecs.testing.http import ControlClient
 
 DEFAULT_REGION = "cn-hangzhou"
+DEFAULT_KEY_PATH = "/_mock/access-keys/default"
+# A server older than that route answers the control plane's not-found for any unknown path:
+# it is taken to hold the packaged fixtures' key, as the plugin assumed before it could ask.
+_NO_SUCH_ROUTE = (404, "NotFound", "Not Found")
+PACKAGED_KEY = ("testAKID", "testSecret")
 
 
 @dataclass(frozen=True)
@@ -22,8 +27,9 @@ class Target:
 
     endpoint: str  # http://host:port
     admin_token: str | None
-    access_key_id: str | None  # None: the fixtures hold no usable key
+    access_key_id: str | None  # None: the fixtures hold no usable key, or ask the server
     access_key_secret: str | None
+    key_from_server: bool = False  # no key given: ask the server for its default one
 
 
 class MockEcs:
@@ -35,7 +41,10 @@ class MockEcs:
         access_key_secret: str | None,
         admin_token: str | None = None,
         region_id: str = DEFAULT_REGION,
+        key_from_server: bool = False,
     ) -> None:
+        """``key_from_server``: without a key, ask the server for its default one when a test
+        first needs it (after the fixture's reset, so the key is the reset state's)."""
         parts = urlsplit(endpoint)
         if parts.hostname is None:
             raise MockEcsError(f"not a URL: {endpoint!r}")
@@ -46,6 +55,7 @@ class MockEcs:
         self.protocol = parts.scheme
         self.region_id = region_id
         self._key_id, self._key_secret = access_key_id, access_key_secret
+        self._key_from_server = key_from_server
         self._control = ControlClient(endpoint, admin_token)
         self._closers: list[Any] = []
 
@@ -56,6 +66,7 @@ class MockEcs:
             access_key_id=target.access_key_id,
             access_key_secret=target.access_key_secret,
             admin_token=target.admin_token,
+            key_from_server=target.key_from_server,
         )
 
     def __repr__(self) -> str:
@@ -70,9 +81,22 @@ class MockEcs:
         return self._key()[1]
 
     def _key(self) -> tuple[str, str]:
+        if (self._key_id is None or self._key_secret is None) and self._key_from_server:
+            self._key_id, self._key_secret = self._server_key()
         if self._key_id is None or self._key_secret is None:
             raise MockEcsError("the server's fixtures hold no active access key: add one with seed()")
         return self._key_id, self._key_secret
+
+    def _server_key(self) -> tuple[str | None, str | None]:
+        try:
+            key: dict[str, str] = self._control.get(DEFAULT_KEY_PATH)
+        except ControlPlaneError as error:
+            if (error.status, error.error, error.message) == _NO_SUCH_ROUTE:
+                return PACKAGED_KEY
+            if error.status == 404:  # the route's own answer: no usable key (yet)
+                return None, None
+            raise
+        return key["id"], key["secret"]
 
     # --- clients of the official SDKs
 

@@ -52,6 +52,7 @@ def test_every_control_route_but_health_needs_the_token(guarded_app: MockEcsApp,
     routes = control_routes(guarded_app)
     assert ("POST", "/_mock/faults") in routes
     assert ("GET", "/_mock/openapi.json") in routes
+    assert ("GET", "/_mock/access-keys/default") in routes
 
     for method, path in routes:
         if (method, path) == HEALTH:
