@@ -1,4 +1,4 @@
-"""Helpers for the lifecycle actions' unit tests: calls, the documented errors, what they read."""
+"""Helpers for the ECS actions' unit tests: calls, the documented errors, what they read."""
 
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ BAD_STATUS = (
 DRYRUN = (400, "DRYRUN.SUCCESS", "This request is a dryrun request with successful result.")
 DRY_RUN_OPERATION = (400, "DryRunOperation", "Request validation has been passed with DryRun flag set.")
 DEBT = {"key": "debtAKID", "secret": "debtSecret"}
+OWNER = "1000000000000001"  # the test account of tests/data/world.yaml
 
 
 def invalid(name: str) -> tuple[int, str, str]:
@@ -57,6 +58,12 @@ def batch(
 def error_of(response: Any) -> tuple[int, str, str]:
     body = response.json()
     return response.status_code, body["Code"], body["Message"]
+
+
+def ok(response: Any) -> dict[str, Any]:
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
 
 
 def entries(response: Any) -> list[tuple[str, str, str, str, str]]:
@@ -93,3 +100,16 @@ def freeze(client: TestClient) -> None:
 
 def advance(client: TestClient, seconds: float) -> None:
     assert client.post("/_mock/clock", json={"advance_seconds": seconds}).status_code == 200
+
+
+def seed(client: TestClient, count: int, region: str = "cn-hangzhou", **fields: Any) -> list[str]:
+    """``count`` more instances of the test account, created through the control plane."""
+    document = {
+        "instances": [
+            {"id": f"i-seed-{n:04d}", "account": OWNER, "region": region, **fields} for n in range(count)
+        ]
+    }
+    response = client.post("/_mock/fixtures", json=document)
+    assert response.status_code == 200, response.text
+    created: list[str] = response.json()["instances"]
+    return created

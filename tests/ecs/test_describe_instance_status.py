@@ -7,7 +7,7 @@ import pytest
 from lxml import etree
 from starlette.testclient import TestClient
 
-from tests.ecs.helpers import advance, error_of, freeze, ok, seed
+from tests.ecs.calls import advance, error_of, freeze, ok, seed
 from tests.support.api import Api
 
 WORLD_HANGZHOU = [

@@ -12,7 +12,7 @@ from lxml import etree
 from starlette.testclient import TestClient
 
 from mock_ecs.ecs.paging import Cursor, encode_token
-from tests.ecs.helpers import OWNER, advance, error_of, freeze, ok, seed
+from tests.ecs.calls import OWNER, advance, error_of, freeze, ok, seed
 from tests.support.api import Api
 
 HANGZHOU = [

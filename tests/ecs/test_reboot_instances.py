@@ -2,32 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from starlette.testclient import TestClient
 
-from tests.ecs.calls import ARREARS, BAD_STATUS, BALANCE, DRYRUN, NOT_FOUND, NOT_READY, SECURITY
+from tests.ecs.calls import (
+    ARREARS,
+    BAD_STATUS,
+    BALANCE,
+    DRYRUN,
+    NOT_FOUND,
+    NOT_READY,
+    SECURITY,
+    entries,
+    error_of,
+    status,
+)
 from tests.support.api import Api
-
-
-def error_of(response: Any) -> tuple[int, str, str]:
-    body = response.json()
-    return response.status_code, body["Code"], body["Message"]
-
-
-def entries(response: Any) -> list[tuple[str, str, str, str, str]]:
-    assert response.status_code == 200, response.text
-    return [
-        (e["InstanceId"], e["Code"], e["Message"], e["PreviousStatus"], e["CurrentStatus"])
-        for e in response.json()["InstanceResponses"]["InstanceResponse"]
-    ]
-
-
-def status(client: TestClient, instance_id: str) -> str:
-    value: str = client.get(f"/_mock/instances/{instance_id}").json()["status"]
-    return value
-
 
 # -- request-level checks -------------------------------------------------------------------
 
