@@ -29,11 +29,14 @@ class Runtime:
         self.fixtures = read_file(settings.fixtures)
         self.database = Database(settings.database_url, wall_clock)
         self.rng = random.Random()
-        self._fixture_rows: FixtureRows | None = None  # the fixtures' rows, from their first load
-        self._rng_after_fixtures: tuple[object, ...] = ()
         self._request_rng = random.Random()
         self._fault_rng = random.Random()
         self._seed()
+        # The fixtures' rows, generated ids and attributes included, made once and here:
+        # a reference to an unknown account or region stops the server at once, and the
+        # seeded generator stands after them whether or not this start writes them.
+        self._fixture_rows: FixtureRows = document_rows(self.fixtures, str(settings.fixtures), self.rng)
+        self._rng_after_fixtures = self.rng.getstate()
         self.durations = PhaseDurations(
             stopping=settings.stopping_seconds,
             starting=settings.starting_seconds,
@@ -76,17 +79,11 @@ class Runtime:
         return self._fault_rng.getrandbits(31)
 
     def _load_fixtures(self, store: StoreSession) -> int:
-        """Empty the store and write the fixtures' rows, turned into rows on the first load.
-
-        Later loads write the same rows again, generated ids and attributes included, seeded
-        or not: back to the state of start-up. A seeded generator is put where the first
-        load left it, as if it had generated them again.
-        """
+        """Empty the store and write the fixtures' rows, the same rows every time, seeded or
+        not: back to the state of start-up. A seeded generator is put where making them left
+        it, as if it had generated them again."""
         store.wipe()
-        if self._fixture_rows is None:
-            self._fixture_rows = document_rows(self.fixtures, str(self.settings.fixtures), self.rng)
-            self._rng_after_fixtures = self.rng.getstate()
-        elif self.settings.seed is not None:
+        if self.settings.seed is not None:
             self.rng.setstate(self._rng_after_fixtures)
         write_rows(store, self._fixture_rows)
         return len(self._fixture_rows.instance_ids)

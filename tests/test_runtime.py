@@ -309,3 +309,15 @@ def test_the_rows_of_a_document_do_not_depend_on_the_database() -> None:
 
     assert rows.rows[tables.REGIONS] == [{"id": "r", "position": 1, "local_names": "{}"}]
     assert rows.rows[tables.ZONES] == [{"id": "r-a", "region_id": "r", "position": 0}]
+
+
+def test_fixtures_naming_an_unknown_account_stop_a_start_on_an_existing_database(tmp_path: Path) -> None:
+    """The fixtures are turned into rows at start-up, written or not: a broken reference is
+    found then, not at the first reset."""
+    db = str(tmp_path / "mock-ecs.sqlite3")
+    Runtime(Settings(db=db, fixtures=WORLD), FakeWallClock()).start()
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("instances:\n  - {id: i-x, account: nobody, region: cn-hangzhou}\n")
+
+    with pytest.raises(fixtures.FixtureError, match=r"instances\[0\]\.account"):
+        Runtime(Settings(db=db, fixtures=broken), FakeWallClock())

@@ -13,7 +13,7 @@ from sqlmodel import Field, SQLModel
 
 # Bump when a table changes: an older database is refused with a clear message rather
 # than misread (mock_ecs.store.database).
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 _registry = registry()
 

@@ -92,3 +92,16 @@ def test_a_seeded_restart_never_gives_a_new_instance_an_id_in_use(settings: Sett
 
     assert len(set(created)) == 3
     assert set(created) <= listed
+
+
+def test_a_seeded_start_draws_the_same_ids_whether_or_not_it_writes_the_fixtures(
+    settings: Settings, tmp_path: Path
+) -> None:
+    on_disk = settings.model_copy(update={"db": str(tmp_path / "mock-ecs.sqlite3")})
+    with _client(on_disk, 42) as client:  # a new database: the fixtures are written
+        first = client.post("/_mock/instances", json=NEW_INSTANCE).json()["id"]
+        client.post("/_mock/reset").raise_for_status()
+    with _client(on_disk, 42) as client:  # the same database: nothing is written
+        again = client.post("/_mock/instances", json=NEW_INSTANCE).json()["id"]
+
+    assert again == first
