@@ -11,6 +11,7 @@ from mock_ecs.control import schemas
 from mock_ecs.control.problems import Refusal
 from mock_ecs.control.routes import RuntimeDep
 from mock_ecs.protocol.errors import ErrorSpec
+from mock_ecs.protocol.throttle import retry_after_default
 from mock_ecs.store import tables
 
 router = APIRouter(prefix="/_mock", tags=["faults"])
@@ -86,6 +87,8 @@ def _resolve(spec: schemas.FaultSpec, catalogue: dict[str, ErrorSpec]) -> dict[s
                 f"message: required for {spec.code!r}, a code the mock's catalogue does not have",
             )
         values["message"] = known.message
+    if values["retry_after_ms"] is None:
+        values["retry_after_ms"] = retry_after_default(spec.code)  # stored, so the rule shows it
     return values
 
 

@@ -141,8 +141,9 @@ def _settled_attributes(state: InstanceState, status: Status, now: float) -> dic
         values["started_at"] = since
     if status is Status.RUNNING and current is not Status.RUNNING:
         values["started_at"] = now
-    if not (status is Status.STOPPED and current is Status.STOPPED):
-        values["stopped_mode"] = None
+    stopping = state.schedule is not None and state.schedule.settles_to is Status.STOPPED
+    if not (status is Status.STOPPED and (current is Status.STOPPED or stopping)):
+        values["stopped_mode"] = None  # a stop's mode lasts while it is (or is becoming) Stopped
     return values
 
 

@@ -27,7 +27,7 @@ INVALID_MAX_RESULTS = ErrorSpec(
 
 # The largest creation number the database holds (a signed 64-bit BIGINT everywhere).
 MAX_SEQ = 2**63 - 1
-_NUMBER = re.compile(r"[0-9]{1,9}", re.ASCII)
+_NUMBER = re.compile(r"[0-9]{1,10}", re.ASCII)  # up to 2**31 - 1; the range check bounds it
 _TOKEN = struct.Struct(">QI")  # seq of the last instance seen, number of the page it ended
 _CHECK_BYTES = 4
 _TOKEN_SALT = b"mock-ecs/next-token/1"

@@ -188,6 +188,9 @@ class FaultRow(_Table, table=True):
     ``fired`` count in the requests' own transactions, so every worker sees one count."""
 
     __tablename__ = "faults"
+    # Never reuse the id of a removed rule (SQLite would): a stale DELETE /_mock/faults/{id}
+    # must not remove a newer rule, nor a rule removed mid-request pass for another.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: int | None = Field(default=None, primary_key=True)
     action: str = Field(index=True)

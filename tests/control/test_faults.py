@@ -27,7 +27,7 @@ def test_adding_a_rule_answers_201_with_it_stored(client: TestClient) -> None:
         "code": "Throttling.User",
         "http_status": 400,
         "message": "Request was denied due to user flow control.",
-        "retry_after_ms": None,
+        "retry_after_ms": 1000,  # the default of a Throttling code, shown
         "times": 2,
         "probability": None,
         "seed": 9,
@@ -156,3 +156,13 @@ def test_a_reset_clears_the_rules(client: TestClient, api: Api) -> None:
 
     assert client.get("/_mock/faults").json() == {"faults": []}
     assert api.reboot("i-running-1").status_code == 200
+
+
+def test_a_removed_rules_id_is_not_given_again(client: TestClient) -> None:
+    first = client.post("/_mock/faults", json={**REBOOT, "code": "Throttling"}).json()["id"]
+    client.delete("/_mock/faults").raise_for_status()
+
+    second = client.post("/_mock/faults", json={**REBOOT, "code": "Throttling"}).json()["id"]
+
+    assert second != first
+    assert client.delete(f"/_mock/faults/{first}").status_code == 404

@@ -695,3 +695,13 @@ def test_a_stop_mode_does_not_outlive_the_stop_a_patch_ends(client: TestClient, 
     _ok(client.patch("/_mock/instances/i-running-1", json={"status": "Stopped"}))
 
     assert _described(api, "i-running-1")["StoppedMode"] == "KeepCharging"
+
+
+def test_patching_a_stopping_instance_stopped_keeps_its_stop_mode(client: TestClient, api: Api) -> None:
+    _ok(client.post("/_mock/clock", json={"freeze": True}))
+    stop = {"RegionId": "cn-hangzhou", "InstanceId.1": "i-running-1", "StoppedMode": "StopCharging"}
+    assert api.v1("StopInstances", stop).status_code == 200
+
+    _ok(client.patch("/_mock/instances/i-running-1", json={"status": "Stopped"}))
+
+    assert _described(api, "i-running-1")["StoppedMode"] == "StopCharging"

@@ -83,7 +83,14 @@ def test_malformed_ids_are_refused(api: Api) -> None:
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("PageSize", "0"), ("PageSize", "51"), ("PageSize", "ten"), ("PageNumber", "0"), ("PageNumber", "-1")],
+    [
+        ("PageSize", "0"),
+        ("PageSize", "51"),
+        ("PageSize", "ten"),
+        ("PageNumber", "0"),
+        ("PageNumber", "-1"),
+        ("PageNumber", "2147483648"),
+    ],
 )
 def test_bad_paging_values_are_refused_by_name(api: Api, name: str, value: str) -> None:
     response = api.v1("DescribeInstanceStatus", {"RegionId": "cn-hangzhou", name: value})
@@ -125,6 +132,12 @@ def test_a_page_past_the_end_is_empty(api: Api) -> None:
     body = describe(api, PageNumber="9")
 
     assert (statuses(body), body["TotalCount"]) == ([], len(WORLD_HANGZHOU))
+
+
+def test_the_largest_page_number_is_a_page_past_the_end(api: Api) -> None:
+    body = describe(api, PageNumber="2147483647")
+
+    assert (statuses(body), body["PageNumber"]) == ([], 2147483647)
 
 
 def test_the_zone_filters(api: Api) -> None:
