@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from mock_ecs.ecs.catalogue import instance_type_family
+from mock_ecs.ecs.attributes import instance_type_family
 from mock_ecs.ecs.lifecycle import Status
 from mock_ecs.ecs.listing import InstanceRecord
 from mock_ecs.ecs.stop_instances import DEFAULT_STOPPED_MODE

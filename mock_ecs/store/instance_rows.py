@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from mock_ecs.ecs import catalogue, ids
+from mock_ecs.ecs import attributes, ids
 from mock_ecs.ecs.lifecycle import Status
 from mock_ecs.store.fixture_format import InstanceSpec, epoch_seconds
 
@@ -19,8 +19,8 @@ def instance_row(
 
     Also what the benchmark uses to bulk-insert instances.
     """
-    cpu, memory = catalogue.instance_type_size(spec.instance_type)
-    system = catalogue.operating_system(spec.image_id)
+    cpu, memory = attributes.instance_type_size(spec.instance_type)
+    system = attributes.operating_system(spec.image_id)
     created_at = now if spec.created_at is None else epoch_seconds(spec.created_at)
     expired_at = None
     if spec.instance_charge_type == "PrePaid":
@@ -29,7 +29,7 @@ def instance_row(
         )
     public_ip = spec.public_ip
     if public_ip is None and spec.internet_max_bandwidth_out > 0:
-        public_ip = catalogue.public_ip(seq)
+        public_ip = attributes.public_ip(seq)
     return {
         "id": instance_id,
         "seq": seq,
@@ -50,12 +50,12 @@ def instance_row(
         "instance_charge_type": spec.instance_charge_type,
         "internet_charge_type": spec.internet_charge_type,
         "internet_max_bandwidth_out": spec.internet_max_bandwidth_out,
-        "vpc_id": spec.vpc_id or catalogue.vpc_id(spec.account, spec.region),
-        "vswitch_id": spec.vswitch_id or catalogue.vswitch_id(spec.account, spec.region, zone),
-        "private_ip": spec.private_ip or catalogue.private_ip(seq),
+        "vpc_id": spec.vpc_id or attributes.vpc_id(spec.account, spec.region),
+        "vswitch_id": spec.vswitch_id or attributes.vswitch_id(spec.account, spec.region, zone),
+        "private_ip": spec.private_ip or attributes.private_ip(seq),
         "public_ip": public_ip,
-        "network_interface_id": catalogue.network_interface_id(instance_id, spec.region),
-        "mac_address": catalogue.mac_address(instance_id),
+        "network_interface_id": attributes.network_interface_id(instance_id, spec.region),
+        "mac_address": attributes.mac_address(instance_id),
         "key_pair_name": spec.key_pair_name,
         "resource_group_id": spec.resource_group_id,
         "serial_number": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
@@ -69,7 +69,7 @@ def instance_row(
 
 
 def security_group_rows(spec: InstanceSpec, row: Mapping[str, Any]) -> list[dict[str, Any]]:
-    groups = spec.security_group_ids or [catalogue.security_group_id(spec.account, spec.region)]
+    groups = spec.security_group_ids or [attributes.security_group_id(spec.account, spec.region)]
     return [
         {"instance_id": row["id"], "security_group_id": group, "position": position}
         for position, group in enumerate(dict.fromkeys(groups))
