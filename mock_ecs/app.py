@@ -48,7 +48,7 @@ class MockEcsApp:
             resource_ids=request_instance_ids,
         )
         self.api = RpcEndpoint(self.gateway, sleep)
-        self.control = create_control_app(runtime, handlers, catalogue(_error_modules()))
+        self.control = create_control_app(runtime, handlers, catalogue(error_modules()))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and not _is_control(scope["path"]):
@@ -61,7 +61,7 @@ def _is_control(path: str) -> bool:
     return path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/")
 
 
-def _error_modules() -> list[ModuleType]:
+def error_modules() -> list[ModuleType]:
     """Where error codes are defined: the protocol's catalogue and every module of the product."""
     product = [
         importlib.import_module(info.name) for info in pkgutil.iter_modules(ecs.__path__, "mock_ecs.ecs.")

@@ -17,25 +17,21 @@ from urllib.parse import quote, urlencode
 
 from lxml import etree
 
-import mock_ecs.ecs.errors
-import mock_ecs.protocol.errors
 from mock_ecs import MockEcsApp, Settings, create_app
+from mock_ecs.app import error_modules
+from mock_ecs.ecs import actions
+from mock_ecs.ecs.lifecycle import PhaseDurations
 from mock_ecs.protocol.asgi import Message
-from mock_ecs.protocol.errors import ErrorSpec
+from mock_ecs.protocol.faults import catalogue
 from tests.conftest import FakeWallClock
 from tests.protocol.wire import JSON, UPPER_CASE_UUID, XML
 from tests.support.signer import sign_v1, sign_v3
 
 SEED = 20140526
-CASES = 300
+CASES = 1000  # cheap (about 2 s), and spread over every action
 ENVELOPE = ["RequestId", "HostId", "Code", "Message", "Recommend"]
 Request = tuple[str, str, bytes, list[tuple[bytes, bytes]], bytes]  # method, path, query, headers, body
-KNOWN_CODES = {
-    spec.code
-    for module in (mock_ecs.protocol.errors, mock_ecs.ecs.errors)
-    for spec in vars(module).values()
-    if isinstance(spec, ErrorSpec)
-}
+KNOWN_CODES = set(catalogue(error_modules()))  # every code the protocol and the product define
 
 JUNK_TEXT = ["", " ", "+", "%", "%zz", "%ff%fe", "%C3", "é", "中文", "\x00", "\x01\x7f", "<x>&amp;", "]]>",
              "a=b", "&"]  # fmt: skip
@@ -43,9 +39,15 @@ JUNK_BYTES = [b"%", b"%%", b"%zz", b"%ff", b"\xff\xfe", b"\xc3", b"+", b"=", b"&
 PARAM_NAMES = ["Action", "Version", "Format", "AccessKeyId", "Signature", "SignatureMethod",
                "SignatureVersion", "SignatureNonce", "Timestamp", "SecurityToken",
                "RegionId", "InstanceId.1", "InstanceId.10", "DryRun", "BatchOptimization",
-               "ForceReboot"]  # fmt: skip
+               "ForceReboot", "InstanceId", "InstanceIds", "ForceStop", "StoppedMode", "ZoneId", "Status",
+               "InstanceName", "LockReason", "PageNumber", "PageSize", "NextToken", "MaxResults",
+               "Tag.1.Key", "Tag.1.Value", "PrivateIpAddresses", "IoOptimized", "AcceptLanguage",
+               "ResourceType", "InstanceChargeType"]  # fmt: skip
+# Every implemented action, so junk reaches each one's own parameter checks.
+ACTIONS = sorted(actions(PhaseDurations(stopping=5, starting=5, force_stopping=1)))
 API_PARAMS = PARAM_NAMES[10:]
-GOOD_VALUES = ["RebootInstances", "2014-05-26", "XML", "json", "testAKID", "HMAC-SHA1", "1.0", "cn-hangzhou",
+GOOD_VALUES = ["RebootInstances", "2014-05-26", '["i-running-1"]', "Running", "100", "0",
+               "XML", "json", "testAKID", "HMAC-SHA1", "1.0", "cn-hangzhou",
                "i-running-1", "True", "SuccessFirst", "2026-11-26T19:48:07Z"]  # fmt: skip
 
 
@@ -104,10 +106,10 @@ def _signed_request(rng: random.Random, now: float) -> Request:
         params[rng.choice([*API_PARAMS, "Format", "RegionId", "InstanceId.2"])] = _text(rng)
     if rng.random() < 0.5:
         request = sign_v1(
-            {"Action": "RebootInstances", **params}, timestamp=now, method=rng.choice(["GET", "POST"])
+            {"Action": rng.choice(ACTIONS), **params}, timestamp=now, method=rng.choice(["GET", "POST"])
         )
     else:
-        action = rng.choice(["RebootInstances", "RebootInstances", _text(rng)])
+        action = rng.choice([*ACTIONS, _text(rng)])
         request = sign_v3(action, params, host="mock-ecs.test:8080", timestamp=now, accept=_text(rng))
     headers = [(name.encode(), value.encode()) for name, value in request.headers.items()]
     if not any(name == b"host" for name, _ in headers):
