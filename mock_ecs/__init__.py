@@ -8,7 +8,9 @@ if TYPE_CHECKING:
     from mock_ecs.app import MockEcsApp, create_app
     from mock_ecs.settings import Settings
 
-__all__ = ["MockEcsApp", "Settings", "create_app"]
+__version__ = "0.1.0"  # the package's version (pyproject.toml reads it from here)
+
+__all__ = ["MockEcsApp", "Settings", "__version__", "create_app"]
 
 
 def __getattr__(name: str) -> Any:

@@ -3,6 +3,10 @@
 Requests under ``/_mock`` go to the control plane (FastAPI); every other HTTP request is an
 API call and goes straight to the gateway, so no framework routing or error page ever
 answers an API client.
+
+The control plane is built on its first request: FastAPI and the control plane's models
+take longer to import than the rest of the server together, and a server that only ever
+answers the API (``docker compose``, an SDK pointed at it) has no use for them.
 """
 
 from __future__ import annotations
@@ -10,11 +14,12 @@ from __future__ import annotations
 import asyncio
 import importlib
 import pkgutil
+import threading
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from mock_ecs import ecs
 from mock_ecs.clock import WallClock, system_wall_clock
-from mock_ecs.control.app import create_control_app
 from mock_ecs.ecs.ids import request_instance_ids
 from mock_ecs.protocol import errors as protocol_errors
 from mock_ecs.protocol.asgi import Receive, RpcEndpoint, Scope, Send, Sleep
@@ -23,6 +28,9 @@ from mock_ecs.protocol.gateway import Gateway, GatewayOptions
 from mock_ecs.runtime import Runtime
 from mock_ecs.settings import Settings
 from mock_ecs.store.session import StoreSession
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 CONTROL_PREFIX = "/_mock"
 
@@ -36,7 +44,7 @@ class MockEcsApp:
             product=ecs.PRODUCT,
             version=ecs.API_VERSION,
             handlers=handlers,
-            transaction=runtime.database.transaction,
+            transaction=runtime.database.request_transaction,
             options=GatewayOptions(
                 check_timestamp=settings.check_timestamp,
                 check_nonce=settings.check_nonce,
@@ -48,13 +56,38 @@ class MockEcsApp:
             resource_ids=request_instance_ids,
         )
         self.api = RpcEndpoint(self.gateway, sleep)
-        self.control = create_control_app(runtime, handlers, catalogue(error_modules()))
+        self._actions = list(handlers)
+        self._control: FastAPI | None = None
+        self._control_lock = threading.Lock()
+
+    @property
+    def control(self) -> FastAPI:
+        """The control plane's FastAPI app, built on first use."""
+        with self._control_lock:
+            if self._control is None:
+                from mock_ecs.control.app import create_control_app
+
+                self._control = create_control_app(self.runtime, self._actions, catalogue(error_modules()))
+            return self._control
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and not _is_control(scope["path"]):
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+        elif scope["type"] == "http" and not _is_control(scope["path"]):
             await self.api(scope, receive, send)
         else:
             await self.control(scope, receive, send)
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        """Nothing to start (the runtime is ready); shutting down closes the database."""
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                self.runtime.close()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
 
 
 def _is_control(path: str) -> bool:

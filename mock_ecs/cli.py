@@ -11,7 +11,6 @@ import asyncio
 import copy
 import sys
 from collections.abc import Sequence
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from mock_ecs import __version__
 from mock_ecs.app import MockEcsApp, create_app
 from mock_ecs.clock import system_wall_clock
 from mock_ecs.runtime import Runtime
@@ -73,7 +73,9 @@ def serve(settings: Settings) -> int:
         lifespan="on",
     )
     server = uvicorn.Server(config)
-    asyncio.run(_serve(server, app))
+    # uvicorn's loop choice ("auto": uvloop where installed), as its own run() makes it.
+    with asyncio.Runner(loop_factory=config.get_loop_factory()) as runner:
+        runner.run(_serve(server, app))
     return 0 if server.started else 1
 
 
@@ -102,7 +104,7 @@ def _banner(app: MockEcsApp, port: int) -> str:
     with app.runtime.database.transaction() as store:
         key = store.default_access_key()
     lines = [
-        f"mock-ecs {version('mock-ecs')} is serving the ECS API (2014-05-26) at {url}",
+        f"mock-ecs {__version__} is serving the ECS API (2014-05-26) at {url}",
         f"  control plane: {url}/_mock/  (OpenAPI: {url}/_mock/docs)",
         f"  database:      {app.runtime.database.display_url}",
         f"  fixtures:      {settings.fixtures}",
@@ -157,7 +159,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mock-ecs", description="A local Alibaba Cloud ECS API (2014-05-26)."
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {version('mock-ecs')}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     serve_parser = commands.add_parser("serve", help="run the server")
     for name, field in Settings.model_fields.items():

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterable, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Iterable, Mapping
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -26,11 +25,6 @@ def create_control_app(
 ) -> FastAPI:
     """``errors``: the codes a fault rule may name alone (their status and message filled in)."""
 
-    @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        runtime.close()
-
     app = FastAPI(
         title="mock-ecs control plane",
         description="Seed data, move the mock clock, inspect instances, inject faults and read the "
@@ -38,7 +32,6 @@ def create_control_app(
         docs_url="/_mock/docs",
         openapi_url="/_mock/openapi.json",
         redoc_url=None,
-        lifespan=lifespan,
     )
     app.state.runtime = runtime
     app.state.actions = sorted(actions)

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib.metadata import version
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from sqlalchemy import Row, delete
 
+from mock_ecs import __version__
 from mock_ecs.clock import isoformat, parse_iso
 from mock_ecs.control import schemas
 from mock_ecs.ecs import API_VERSION
@@ -53,7 +53,7 @@ async def health(runtime: RuntimeDep, request: Request) -> schemas.Health:
         store.mock_now()  # the store answers
     return schemas.Health(
         status="ok",
-        version=version("mock-ecs"),
+        version=__version__,
         database=runtime.database.display_url,
         api_version=API_VERSION,
         actions=sorted(request.app.state.actions),

@@ -36,7 +36,7 @@ def describe_instance_status(call: ApiCall, store: EcsStore) -> Body:
         instance_ids=tuple(dict.fromkeys(ids)) if ids else None,
     )
     now = store.mock_now()
-    page = store.describe_instances(where, Paging(size=page_size, number=page_number), now)
+    page = store.instance_statuses(where, Paging(size=page_size, number=page_number), now)
     # Key order of the documented example: PageSize, (RequestId), PageNumber, TotalCount, list.
     return {
         "PageSize": page_size,
@@ -44,9 +44,6 @@ def describe_instance_status(call: ApiCall, store: EcsStore) -> Body:
         "TotalCount": page.total,
         "InstanceStatuses": Items(
             "InstanceStatus",
-            [
-                {"Status": record.state.status_at(now).value, "InstanceId": record.state.id}
-                for record in page.instances
-            ],
+            [{"Status": record.status.value, "InstanceId": record.id} for record in page.instances],
         ),
     }

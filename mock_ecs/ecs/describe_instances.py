@@ -17,7 +17,7 @@ from mock_ecs.ecs.batch import MAX_INSTANCE_IDS
 from mock_ecs.ecs.instance_view import instance_body
 from mock_ecs.ecs.instances import EcsStore
 from mock_ecs.ecs.lifecycle import LockReason, Status
-from mock_ecs.ecs.listing import InstanceFilter, Page, Paging
+from mock_ecs.ecs.listing import InstanceFilter, InstanceRecord, Page, Paging
 from mock_ecs.ecs.paging import INVALID_MAX_RESULTS, Cursor, decode_token, encode_token, integer
 from mock_ecs.protocol import errors as protocol_errors
 from mock_ecs.protocol import params
@@ -116,7 +116,7 @@ def read_paging(values: Params) -> tuple[Paging, int]:
     return Paging(size=size, number=number), number
 
 
-def _next_token(page: Page, page_number: int) -> str:
+def _next_token(page: Page[InstanceRecord], page_number: int) -> str:
     if not page.more or page.last_seq is None:
         return ""
     return encode_token(Cursor(page.last_seq, page_number))

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Protocol
 from mock_ecs.ecs.lifecycle import LockReason, PhaseDurations, Schedule, Status
 
 if TYPE_CHECKING:
-    from mock_ecs.ecs.listing import InstanceFilter, Page, Paging
+    from mock_ecs.ecs.listing import InstanceFilter, InstanceRecord, InstanceStatusRecord, Page, Paging
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,13 @@ class EcsStore(Protocol):
 
     def zone_exists(self, region_id: str, zone_id: str) -> bool: ...
 
-    def describe_instances(self, where: InstanceFilter, paging: Paging, now: float) -> Page:
+    def describe_instances(self, where: InstanceFilter, paging: Paging, now: float) -> Page[InstanceRecord]:
         """The instances matching ``where`` as the clock sees them at ``now``, one page of them,
         in creation order."""
+        ...
+
+    def instance_statuses(
+        self, where: InstanceFilter, paging: Paging, now: float
+    ) -> Page[InstanceStatusRecord]:
+        """As :meth:`describe_instances`: the same page, of each instance's status only."""
         ...

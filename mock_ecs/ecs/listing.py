@@ -9,6 +9,7 @@ stay right.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from mock_ecs.ecs.instances import InstanceState
 from mock_ecs.ecs.lifecycle import LockReason, Status
@@ -92,8 +93,19 @@ class InstanceRecord:
 
 
 @dataclass(frozen=True)
-class Page:
-    instances: list[InstanceRecord]
+class InstanceStatusRecord:
+    """What DescribeInstanceStatus shows of an instance: its status now."""
+
+    id: str
+    status: Status
+
+
+Record = TypeVar("Record", InstanceRecord, InstanceStatusRecord)
+
+
+@dataclass(frozen=True)
+class Page(Generic[Record]):
+    instances: list[Record]
     total: int  # every match, on all pages
     more: bool  # instances follow this page
     last_seq: int | None = field(default=None)  # creation number of the page's last instance

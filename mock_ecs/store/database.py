@@ -9,6 +9,7 @@ through (``StateConflict``).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
 from mock_ecs.clock import WallClock
-from mock_ecs.store import tables
+from mock_ecs.store import tables, triggers  # noqa: F401 (triggers: created with the schema)
 from mock_ecs.store.session import StoreSession
 
 # Any constant that no other application on a shared PostgreSQL server is likely to pick.
@@ -35,6 +36,12 @@ class Database:
         self.url = make_url(url)
         self.wall_clock = wall_clock
         self.engine = _create_engine(url)
+        # SQLite: API requests run one at a time on the server's event loop, on one connection
+        # kept open (a pool checkout per request costs more than the request's own SQL). A
+        # server database keeps its pool, which replaces a connection the server dropped.
+        self._keeps_connection = self.url.get_backend_name() == "sqlite"
+        self._kept: Connection | None = None
+        self._kept_lock = threading.RLock()
 
     @contextmanager
     def startup(self) -> Iterator[StoreSession]:
@@ -89,11 +96,46 @@ class Database:
             yield store
             store.flush()
 
+    @contextmanager
+    def request_transaction(self) -> Iterator[StoreSession]:
+        """:meth:`transaction`, for the API's requests."""
+        if not self._keeps_connection:
+            with self.transaction() as store:
+                yield store
+            return
+        with self._kept_lock:
+            if self._kept is None or self._kept.invalidated:
+                self._kept = self.engine.connect()
+            kept = self._kept
+            # BEGIN and COMMIT on the driver: SQLAlchemy's own transaction bookkeeping costs
+            # more than they do. A Core statement run inside (a rare path: a fault rule's
+            # count, the rate limit) makes SQLAlchemy begin too; its "begin" hook sees the
+            # transaction already open, and it is ended below with the driver's.
+            driver = kept.connection.dbapi_connection
+            assert driver is not None
+            driver.execute("BEGIN IMMEDIATE")
+            try:
+                store = StoreSession(kept, self.wall_clock)
+                yield store
+                store.flush()
+            except BaseException:
+                driver.rollback()
+                if kept.in_transaction():
+                    kept.rollback()
+                raise
+            driver.commit()
+            if kept.in_transaction():
+                kept.commit()
+
     @property
     def display_url(self) -> str:
         return self.url.render_as_string(hide_password=True)
 
     def dispose(self) -> None:
+        with self._kept_lock:
+            if self._kept is not None:
+                self._kept.close()
+                self._kept = None
         self.engine.dispose()
 
 
@@ -132,6 +174,8 @@ def _create_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        driver = connection.connection.dbapi_connection
+        if not driver.in_transaction:  # else begun on the driver (Database.request_transaction)
+            driver.execute("BEGIN IMMEDIATE")
 
     return engine

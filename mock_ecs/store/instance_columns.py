@@ -3,51 +3,78 @@ schedule written into its columns."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, select
+from sqlalchemy import Connection, bindparam, select
 
 from mock_ecs.ecs.instances import InstanceState, Lock
 from mock_ecs.ecs.lifecycle import LockReason, Phase, Schedule, Status
 from mock_ecs.store import tables
+from mock_ecs.store.prepared import Prepared, by_shape
 
 _locks = tables.INSTANCE_LOCKS
 _groups = tables.INSTANCE_SECURITY_GROUPS
 _tags = tables.INSTANCE_TAGS
 
 
+# Ids are bound a chunk at a time: it bounds both the statements kept (one per chunk size)
+# and the variables of one statement (SQLite allows 32,766).
+CHUNK = 100
+
+
+def chunked(ids: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
+def _of_instances(table: Any, order: Any) -> Any:
+    @by_shape
+    def statement(count: int) -> Any:
+        ids: list[Any] = [bindparam(f"id_{n}") for n in range(count)]
+        return select(table).where(table.c.instance_id.in_(ids)).order_by(table.c.instance_id, order)
+
+    return statement
+
+
+_LOCKS = _of_instances(_locks, _locks.c.reason)
+_GROUPS = _of_instances(_groups, _groups.c.position)
+_TAGS = _of_instances(_tags, _tags.c.key)
+
+
+def _rows_of(statement: Any, connection: Connection, instance_ids: Sequence[str]) -> list[Any]:
+    rows: list[Any] = []
+    for part in chunked(instance_ids):
+        prepared: Prepared = statement(len(part))
+        rows += prepared.all(connection, {f"id_{n}": instance_id for n, instance_id in enumerate(part)})
+    return rows
+
+
 def locks_of(connection: Connection, instance_ids: Sequence[str]) -> dict[str, list[Lock]]:
-    """The locks of these instances, by reason, in one query."""
+    """The locks of these instances, by reason."""
     found: dict[str, list[Lock]] = {}
-    for lock in connection.execute(
-        select(_locks).where(_locks.c.instance_id.in_(instance_ids)).order_by(_locks.c.reason)
-    ):
+    for lock in _rows_of(_LOCKS, connection, instance_ids):
         found.setdefault(lock.instance_id, []).append(Lock(LockReason(lock.reason), lock.message))
     return found
 
 
 def security_groups_of(connection: Connection, instance_ids: Sequence[str]) -> dict[str, list[str]]:
-    """The security group ids of these instances, in their order, in one query."""
+    """The security group ids of these instances, in their order."""
     found: dict[str, list[str]] = {}
-    for group in connection.execute(
-        select(_groups).where(_groups.c.instance_id.in_(instance_ids)).order_by(_groups.c.position)
-    ):
+    for group in _rows_of(_GROUPS, connection, instance_ids):
         found.setdefault(group.instance_id, []).append(group.security_group_id)
     return found
 
 
 def tags_of(connection: Connection, instance_ids: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
-    """The tags of these instances, by key, in one query."""
+    """The tags of these instances, by key."""
     found: dict[str, list[tuple[str, str]]] = {}
-    for tag in connection.execute(
-        select(_tags).where(_tags.c.instance_id.in_(instance_ids)).order_by(_tags.c.key)
-    ):
+    for tag in _rows_of(_TAGS, connection, instance_ids):
         found.setdefault(tag.instance_id, []).append((tag.key, tag.value))
     return found
 
 
-def instance_state(row: Row[Any], locks: Sequence[Lock]) -> InstanceState:
+def instance_state(row: Any, locks: Sequence[Lock]) -> InstanceState:
     schedule = None
     if row.operation is not None:
         phases = [Phase(Status(row.phase1_status), _float(row.phase1_ends_at))]

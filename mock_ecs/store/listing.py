@@ -4,18 +4,37 @@ Status is derived (``Schedule.status_at``), so :func:`status_at` writes the same
 SQL ``CASE`` over the schedule columns and the mock clock's now: filtering on it in SQL keeps
 paging and ``TotalCount`` right. Every filter is scoped to one owner and region, and the
 ``instances`` table has an index per filter column that keeps creation order.
+
+A filter's *shape* (which filters it sets, how many ids it lists) decides the statements;
+its values are bound. So the statements of each shape are built and compiled once
+(prepared.py), and a request only binds and runs them.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, case, exists, func, literal, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Connection,
+    Float,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    select,
+)
 
-from mock_ecs.ecs.listing import InstanceFilter, InstanceRecord, Page, Paging
+from mock_ecs.ecs.lifecycle import Status
+from mock_ecs.ecs.listing import InstanceFilter, InstanceRecord, InstanceStatusRecord, Page, Paging
 from mock_ecs.ecs.paging import MAX_SEQ
 from mock_ecs.store import tables
 from mock_ecs.store.instance_columns import instance_state, locks_of, security_groups_of, tags_of
+from mock_ecs.store.prepared import Prepared, by_shape
 
 _instances = tables.INSTANCES
 _locks = tables.INSTANCE_LOCKS
@@ -24,11 +43,37 @@ _tags = tables.INSTANCE_TAGS
 _zones = tables.ZONES
 _c = _instances.c
 
+# The columns filtered by equality, by the InstanceFilter field that gives their value.
+_EQUAL = {
+    "zone_id": _c.zone_id,
+    "instance_type": _c.instance_type,
+    "image_id": _c.image_id,
+    "vpc_id": _c.vpc_id,
+    "vswitch_id": _c.vswitch_id,
+    "instance_charge_type": _c.instance_charge_type,
+    "internet_charge_type": _c.internet_charge_type,
+    "key_pair_name": _c.key_pair_name,
+    "resource_group_id": _c.resource_group_id,
+    "io_optimized": _c.io_optimized,
+}
+_counts = tables.INSTANCE_COUNTS
+_KEPT_COUNT = Prepared(
+    select(_counts.c.count).where(
+        _counts.c.account_id == bindparam("account"), _counts.c.region_id == bindparam("region")
+    )
+)
+_ZONE = Prepared(
+    select(_zones.c.id).where(_zones.c.id == bindparam("zone"), _zones.c.region_id == bindparam("region"))
+)
+
 
 def status_at(now: float) -> ColumnElement[Any]:
     """The status an instance shows at ``now``, as ``Schedule.status_at`` computes it: the
     first phase not yet over, else the status the operation settles to."""
-    moment = literal(now)
+    return _status_case(bindparam("now", now, type_=Float))
+
+
+def _status_case(moment: ColumnElement[Any]) -> ColumnElement[Any]:
     return case(
         (_c.operation.is_(None), _c.status),
         (moment < _c.phase1_ends_at, _c.phase1_status),
@@ -37,37 +82,119 @@ def status_at(now: float) -> ColumnElement[Any]:
     )
 
 
+@dataclass(frozen=True)
+class _Shape:
+    """What decides a listing's SQL; the values are bound separately."""
+
+    dialect: str
+    equal: tuple[str, ...] = ()  # the _EQUAL filters given
+    ids: int | None = None  # how many instance ids are listed (None: any instance)
+    private_ips: int = 0
+    public_ips: int = 0
+    family: bool = False
+    status: bool = False
+    name: str | None = None  # "exact", "glob" (SQLite) or "like"
+    lock: bool = False
+    security_group: bool = False
+    tags: tuple[bool, ...] = ()  # per Tag.N: whether a value is given
+    keyset: bool = False  # a NextToken page (rather than a page number)
+
+    @property
+    def owner_only(self) -> bool:
+        """No filter but the owner and region: the count is kept in ``instance_counts``."""
+        return self == _Shape(self.dialect, keyset=self.keyset)
+
+
+def _bound(where: InstanceFilter, paging: Paging, now: float, dialect: str) -> tuple[_Shape, dict[str, Any]]:
+    values: dict[str, Any] = {"account": where.account_id, "region": where.region_id, "now": now}
+    equal = []
+    for name in _EQUAL:
+        value = getattr(where, name)
+        if value is not None:
+            equal.append(name)
+            values[name] = value
+    listed = {"id": where.instance_ids, "private_ip": where.private_ips, "public_ip": where.public_ips}
+    for prefix, items in listed.items():
+        values.update((f"{prefix}_{n}", item) for n, item in enumerate(items or ()))
+    if where.instance_type_family is not None:
+        values["family_from"] = where.instance_type_family + "."
+        values["family_to"] = where.instance_type_family + "/"  # '/' sorts right after '.'
+    if where.status is not None:
+        values["status"] = where.status.value
+    name_mode = None
+    if where.name_pattern is not None:
+        name_mode, values["name"] = _name_pattern(where.name_pattern, dialect)
+    if where.lock_reason is not None:
+        values["lock_reason"] = where.lock_reason.value
+    if where.security_group_id is not None:
+        values["security_group"] = where.security_group_id
+    for n, (key, value) in enumerate(where.tags):
+        values[f"tag_key_{n}"] = key
+        if value is not None:
+            values[f"tag_value_{n}"] = value
+    if paging.after_seq is not None:
+        # No stored seq is above the column's range; a token's may be (it carries 64 bits),
+        # and binding it would overflow the driver (SQLite) or the column (PostgreSQL).
+        values["after"] = min(paging.after_seq, MAX_SEQ)
+    else:
+        values["offset"] = (paging.number - 1) * paging.size
+    # One more than a page tells whether another page follows, without counting.
+    values["limit"] = paging.size + 1
+    shape = _Shape(
+        dialect=dialect,
+        equal=tuple(equal),
+        ids=None if where.instance_ids is None else len(where.instance_ids),
+        private_ips=len(where.private_ips or ()),
+        public_ips=len(where.public_ips or ()),
+        family=where.instance_type_family is not None,
+        status=where.status is not None,
+        name=name_mode,
+        lock=where.lock_reason is not None,
+        security_group=where.security_group_id is not None,
+        tags=tuple(value is not None for _, value in where.tags),
+        keyset=paging.after_seq is not None,
+    )
+    return shape, values
+
+
 class InstanceListing:
     """The listing half of ``StoreSession`` (a mixin: it uses the session's connection)."""
 
     connection: Connection
 
     def zone_exists(self, region_id: str, zone_id: str) -> bool:
-        found = self.connection.execute(
-            select(_zones.c.id).where(_zones.c.id == zone_id, _zones.c.region_id == region_id)
-        ).first()
-        return found is not None
+        return _ZONE.first(self.connection, {"zone": zone_id, "region": region_id}) is not None
 
-    def describe_instances(self, where: InstanceFilter, paging: Paging, now: float) -> Page:
+    def describe_instances(self, where: InstanceFilter, paging: Paging, now: float) -> Page[InstanceRecord]:
         if where.matches_nothing or where.instance_ids == ():
             return Page([], 0, more=False)
-        conditions = _conditions(where, now, self.connection.dialect.name)
-        total = 0
-        if paging.count_total:
-            total = self.connection.execute(select(func.count()).where(*conditions)).scalar_one()
-        query = select(_instances).where(*conditions).order_by(_c.seq)
-        if paging.after_seq is not None:
-            # No stored seq is above the column's range; a token's may be (it carries 64 bits),
-            # and binding it would overflow the driver (SQLite) or the column (PostgreSQL).
-            query = query.where(_c.seq > min(paging.after_seq, MAX_SEQ))
-        else:
-            query = query.offset((paging.number - 1) * paging.size)
-        # One more than a page tells whether another page follows, without counting.
-        rows = list(self.connection.execute(query.limit(paging.size + 1)).all())
+        shape, values = _bound(where, paging, now, self.connection.dialect.name)
+        total = self._total(shape, values) if paging.count_total else 0
+        rows = _page(shape).all(self.connection, values)
         more = len(rows) > paging.size
         rows = rows[: paging.size]
-        records = self._records(rows)
+        return Page(self._records(rows), total, more=more, last_seq=rows[-1].seq if rows else None)
+
+    def instance_statuses(
+        self, where: InstanceFilter, paging: Paging, now: float
+    ) -> Page[InstanceStatusRecord]:
+        """As :meth:`describe_instances`, but only each instance's id and status, read in
+        one statement: what DescribeInstanceStatus shows."""
+        if where.matches_nothing or where.instance_ids == ():
+            return Page([], 0, more=False)
+        shape, values = _bound(where, paging, now, self.connection.dialect.name)
+        total = self._total(shape, values) if paging.count_total else 0
+        rows = _status_page(shape).all(self.connection, values)
+        more = len(rows) > paging.size
+        rows = rows[: paging.size]
+        records = [InstanceStatusRecord(row.id, Status(row.status)) for row in rows]
         return Page(records, total, more=more, last_seq=rows[-1].seq if rows else None)
+
+    def _total(self, shape: _Shape, values: dict[str, Any]) -> int:
+        if shape.owner_only:
+            kept = _KEPT_COUNT.scalar(self.connection, values)
+            return 0 if kept is None else int(kept)
+        return int(_count(shape).scalar(self.connection, values))
 
     def _records(self, rows: list[Any]) -> list[InstanceRecord]:
         if not rows:
@@ -84,66 +211,83 @@ class InstanceListing:
         ]
 
 
-def _conditions(where: InstanceFilter, now: float, dialect: str) -> list[ColumnElement[bool]]:
+@by_shape
+def _count(shape: _Shape) -> Any:
+    return select(func.count()).select_from(_instances).where(*_conditions(shape))
+
+
+@by_shape
+def _page(shape: _Shape) -> Any:
+    return _paged(select(_instances), shape)
+
+
+@by_shape
+def _status_page(shape: _Shape) -> Any:
+    status = _status_case(bindparam("now", type_=Float)).label("status")
+    return _paged(select(_c.id, status, _c.seq), shape)
+
+
+def _paged(query: Any, shape: _Shape) -> Any:
+    query = query.where(*_conditions(shape)).order_by(_c.seq)
+    if shape.keyset:
+        query = query.where(_c.seq > bindparam("after"))
+    else:
+        query = query.offset(bindparam("offset", type_=BigInteger))
+    return query.limit(bindparam("limit", type_=Integer))
+
+
+def _conditions(shape: _Shape) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [
-        _c.account_id == where.account_id,
-        _c.region_id == where.region_id,
+        _c.account_id == bindparam("account"),
+        _c.region_id == bindparam("region"),
     ]
-    equal = {
-        _c.zone_id: where.zone_id,
-        _c.instance_type: where.instance_type,
-        _c.image_id: where.image_id,
-        _c.vpc_id: where.vpc_id,
-        _c.vswitch_id: where.vswitch_id,
-        _c.instance_charge_type: where.instance_charge_type,
-        _c.internet_charge_type: where.internet_charge_type,
-        _c.key_pair_name: where.key_pair_name,
-        _c.resource_group_id: where.resource_group_id,
-        _c.io_optimized: where.io_optimized,
-    }
-    conditions += [column == value for column, value in equal.items() if value is not None]
-    if where.instance_ids is not None:
-        conditions.append(_c.id.in_(where.instance_ids))
-    if where.private_ips:
-        conditions.append(_c.private_ip.in_(where.private_ips))
-    if where.public_ips:
-        conditions.append(_c.public_ip.in_(where.public_ips))
-    if where.instance_type_family is not None:
-        # A range rather than LIKE: it uses the index, and '/' sorts right after '.'.
-        family = where.instance_type_family
-        conditions.append(and_(_c.instance_type >= family + ".", _c.instance_type < family + "/"))
-    if where.status is not None:
-        conditions.append(status_at(now) == where.status.value)
-    if where.name_pattern is not None:
-        conditions.append(_name_matches(where.name_pattern, dialect))
-    if where.lock_reason is not None:
+    conditions += [_EQUAL[name] == bindparam(name) for name in shape.equal]
+    listed = {"id": (_c.id, shape.ids), "private_ip": (_c.private_ip, shape.private_ips)}
+    listed["public_ip"] = (_c.public_ip, shape.public_ips)
+    for prefix, (column, count) in listed.items():
+        if count:
+            conditions.append(column.in_([bindparam(f"{prefix}_{n}") for n in range(count)]))
+    if shape.family:
+        # A range rather than LIKE: it uses the index.
         conditions.append(
-            exists().where(_locks.c.instance_id == _c.id, _locks.c.reason == where.lock_reason.value)
+            and_(_c.instance_type >= bindparam("family_from"), _c.instance_type < bindparam("family_to"))
         )
-    if where.security_group_id is not None:
+    if shape.status:
+        conditions.append(_status_case(bindparam("now", type_=Float)) == bindparam("status"))
+    if shape.name == "exact":
+        conditions.append(_c.name == bindparam("name"))
+    elif shape.name == "glob":
+        conditions.append(_c.name.op("GLOB")(bindparam("name")))
+    elif shape.name == "like":
+        conditions.append(_c.name.like(bindparam("name"), escape="\\"))
+    if shape.lock:
+        conditions.append(
+            exists().where(_locks.c.instance_id == _c.id, _locks.c.reason == bindparam("lock_reason"))
+        )
+    if shape.security_group:
         conditions.append(
             exists().where(
-                _groups.c.instance_id == _c.id, _groups.c.security_group_id == where.security_group_id
+                _groups.c.instance_id == _c.id, _groups.c.security_group_id == bindparam("security_group")
             )
         )
-    for key, value in where.tags:
-        tag = [_tags.c.instance_id == _c.id, _tags.c.key == key]
-        if value is not None:
-            tag.append(_tags.c.value == value)
+    for n, has_value in enumerate(shape.tags):
+        tag = [_tags.c.instance_id == _c.id, _tags.c.key == bindparam(f"tag_key_{n}")]
+        if has_value:
+            tag.append(_tags.c.value == bindparam(f"tag_value_{n}"))
         conditions.append(exists().where(*tag))
     return conditions
 
 
-def _name_matches(pattern: str, dialect: str) -> ColumnElement[bool]:
-    """``InstanceName`` with ``*`` wildcards, matched case-sensitively like the service."""
+def _name_pattern(pattern: str, dialect: str) -> tuple[str, str]:
+    """``InstanceName`` with ``*`` wildcards, matched case-sensitively like the service:
+    how to match, and the pattern to bind."""
     if "*" not in pattern:
-        return _c.name == pattern
+        return "exact", pattern
     if dialect == "sqlite":
         # SQLite's LIKE ignores ASCII case; GLOB does not, and ``*`` is already its wildcard.
-        escaped = "".join(f"[{char}]" if char in "?[" else char for char in pattern)
-        return _c.name.op("GLOB")(escaped)
+        return "glob", "".join(f"[{char}]" if char in "?[" else char for char in pattern)
     escaped = pattern.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_").replace("*", "%")
-    return _c.name.like(escaped, escape="\\")
+    return "like", escaped
 
 
 def _record(row: Any, state: Any, groups: list[str], tags: list[tuple[str, str]]) -> InstanceRecord:

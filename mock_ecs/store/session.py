@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, exists, select, update
+from sqlalchemy import Connection, Row, bindparam, delete, exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
@@ -24,8 +24,9 @@ from mock_ecs.ecs.lifecycle import Schedule
 from mock_ecs.protocol.authentication import AccessKey
 from mock_ecs.protocol.errors import StateConflict
 from mock_ecs.store import tables
-from mock_ecs.store.instance_columns import instance_state, locks_of, schedule_columns
+from mock_ecs.store.instance_columns import chunked, instance_state, locks_of, schedule_columns
 from mock_ecs.store.listing import InstanceListing
+from mock_ecs.store.prepared import Prepared, by_shape
 from mock_ecs.store.traffic import TrafficRecords
 
 # Nonces are kept twice as long as the 15-minute timestamp window that could replay them.
@@ -40,6 +41,48 @@ _accounts = tables.ACCOUNTS
 _regions = tables.REGIONS
 _clock = tables.CLOCK
 _WIPED = tuple(table for table in reversed(tables.METADATA.sorted_tables) if table is not tables.META)
+
+# The hot path's statements (prepared.py): every API request reads its key, records its
+# nonce and reads the clock; the actions read regions, balances and instances.
+_ACCESS_KEY = Prepared(select(_keys).where(_keys.c.id == bindparam("id")))
+_NONCE_VALUES: dict[str, Any] = {name: bindparam(name) for name in ("access_key_id", "nonce", "seen_at")}
+_REMEMBER_NONCE = {
+    "sqlite": Prepared(sqlite.insert(_nonces).values(_NONCE_VALUES).on_conflict_do_nothing()),
+    "postgresql": Prepared(postgresql.insert(_nonces).values(_NONCE_VALUES).on_conflict_do_nothing()),
+}
+_PURGE_NONCES = Prepared(delete(_nonces).where(_nonces.c.seen_at < bindparam("before")))
+_CLOCK_SETTING = Prepared(select(_clock.c.frozen_at, _clock.c.offset).where(_clock.c.id == 1))
+_REGION = Prepared(select(_regions.c.id).where(_regions.c.id == bindparam("id")))
+_BALANCE = Prepared(select(_accounts.c.balance).where(_accounts.c.id == bindparam("id")))
+_INSTANCE = Prepared(
+    select(_instances).where(
+        _instances.c.id == bindparam("id"), _instances.c.account_id == bindparam("account")
+    )
+)
+
+
+@by_shape
+def _owned_instances(count: int) -> Any:
+    """``count`` instances of one owner and region, by id, in creation order."""
+    return (
+        select(_instances)
+        .where(
+            _instances.c.id.in_([bindparam(f"id_{n}") for n in range(count)]),
+            _instances.c.account_id == bindparam("account"),
+            _instances.c.region_id == bindparam("region"),
+        )
+        .order_by(_instances.c.seq)
+    )
+
+
+@by_shape
+def _instance_update(columns: tuple[str, ...]) -> Any:
+    """Check-and-set of these columns: only if the row's version is still the one read."""
+    return (
+        update(_instances)
+        .where(_instances.c.id == bindparam("where_id"), _instances.c.version == bindparam("where_version"))
+        .values({name: bindparam(f"set_{name}") for name in (*columns, "version")})
+    )
 
 
 class StoreSession(InstanceListing, TrafficRecords):
@@ -57,9 +100,20 @@ class StoreSession(InstanceListing, TrafficRecords):
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
-        """Undo what is done inside if it raises; the transaction itself goes on."""
-        with self.connection.begin_nested():
+        """Undo what is done inside if it raises; the transaction itself goes on.
+
+        Written as SQL on the driver's cursor: every API request takes one, and SQLAlchemy's
+        ``begin_nested`` costs several times the statements themselves.
+        """
+        cursor = self.connection.connection.cursor()
+        cursor.execute("SAVEPOINT request")
+        try:
             yield
+        except BaseException:
+            cursor.execute("ROLLBACK TO SAVEPOINT request")
+            cursor.execute("RELEASE SAVEPOINT request")
+            raise
+        cursor.execute("RELEASE SAVEPOINT request")
 
     def flush(self) -> None:
         if self._orm is not None:
@@ -85,7 +139,7 @@ class StoreSession(InstanceListing, TrafficRecords):
     # -- credentials --------------------------------------------------------------------
 
     def find_access_key(self, access_key_id: str) -> AccessKey | None:
-        row = self.connection.execute(select(_keys).where(_keys.c.id == access_key_id)).first()
+        row = _ACCESS_KEY.first(self.connection, {"id": access_key_id})
         if row is None:
             return None
         allowed = None if row.allowed_actions is None else frozenset(json.loads(row.allowed_actions))
@@ -93,7 +147,7 @@ class StoreSession(InstanceListing, TrafficRecords):
             id=row.id,
             secret=row.secret,
             account_id=row.account_id,
-            active=row.active,
+            active=bool(row.active),
             security_token=row.security_token,
             token_expires_at=row.token_expires_at,
             allowed_actions=allowed,
@@ -111,11 +165,9 @@ class StoreSession(InstanceListing, TrafficRecords):
 
     def remember_nonce(self, access_key_id: str, nonce: str, seen_at: float) -> bool:
         values = {"access_key_id": access_key_id, "nonce": nonce, "seen_at": seen_at}
-        dialect = self.connection.dialect.name
-        if dialect == "sqlite":
-            statement: Any = sqlite.insert(_nonces).values(values).on_conflict_do_nothing()
-        elif dialect == "postgresql":
-            statement = postgresql.insert(_nonces).values(values).on_conflict_do_nothing()
+        upsert = _REMEMBER_NONCE.get(self.connection.dialect.name)
+        if upsert is not None:
+            inserted = upsert.rowcount(self.connection, values) == 1
         else:  # a database without upsert: look first (the transaction holds the row's key)
             used = self.connection.execute(
                 select(_nonces.c.nonce).where(
@@ -124,24 +176,17 @@ class StoreSession(InstanceListing, TrafficRecords):
             ).first()
             if used is not None:
                 return False
-            statement = _nonces.insert().values(values)
-        # SQLAlchemy keeps an INSERT's rowcount only when asked to; without it psycopg
-        # reports -1, and every nonce would look used.
-        result = self.connection.execute(statement, execution_options={"preserve_rowcount": True})
-        inserted = result.rowcount == 1
+            self.connection.execute(_nonces.insert().values(values))
+            inserted = True
         if inserted and hash(nonce) % _NONCE_PURGE_EVERY == 0:
-            self.connection.execute(
-                delete(_nonces).where(_nonces.c.seen_at < seen_at - NONCE_RETENTION_SECONDS)
-            )
+            _PURGE_NONCES.execute(self.connection, {"before": seen_at - NONCE_RETENTION_SECONDS})
         return inserted
 
     # -- the mock clock -----------------------------------------------------------------
 
     @cached_property
     def clock_setting(self) -> ClockSetting:
-        row = self.connection.execute(
-            select(_clock.c.frozen_at, _clock.c.offset).where(_clock.c.id == 1)
-        ).first()
+        row = _CLOCK_SETTING.first(self.connection)
         return ClockSetting() if row is None else ClockSetting(row.frozen_at, row.offset)
 
     def save_clock_setting(self, setting: ClockSetting) -> None:
@@ -156,27 +201,23 @@ class StoreSession(InstanceListing, TrafficRecords):
     # -- ECS ----------------------------------------------------------------------------
 
     def region_exists(self, region_id: str) -> bool:
-        return (
-            self.connection.execute(select(_regions.c.id).where(_regions.c.id == region_id)).first()
-            is not None
-        )
+        return _REGION.first(self.connection, {"id": region_id}) is not None
 
     def account_balance(self, account_id: str) -> float:
-        balance = self.connection.execute(
-            select(_accounts.c.balance).where(_accounts.c.id == account_id)
-        ).scalar()
+        balance = _BALANCE.scalar(self.connection, {"id": account_id})
         return 0.0 if balance is None else float(balance)
 
     def instances(self, account_id: str, region_id: str, ids: Sequence[str]) -> Mapping[str, InstanceState]:
-        return self.instance_states(
-            _instances.c.id.in_(ids),
-            _instances.c.account_id == account_id,
-            _instances.c.region_id == region_id,
-        )
+        rows = []
+        for part in chunked(ids):
+            values = {"account": account_id, "region": region_id}
+            values.update((f"id_{n}", instance_id) for n, instance_id in enumerate(part))
+            rows += _owned_instances(len(part)).all(self.connection, values)
+        return {state.id: state for state in self._states(rows)}
 
     def find_instance(self, account_id: str, instance_id: str) -> InstanceState | None:
-        found = self.instance_states(_instances.c.id == instance_id, _instances.c.account_id == account_id)
-        return found.get(instance_id)
+        row = _INSTANCE.first(self.connection, {"id": instance_id, "account": account_id})
+        return None if row is None else self._states([row])[0]
 
     def regions(self) -> list[RegionInfo]:
         rows = self.connection.execute(
@@ -190,10 +231,11 @@ class StoreSession(InstanceListing, TrafficRecords):
     def instance_rows(self, *conditions: ColumnElement[bool]) -> list[tuple[Row[Any], InstanceState]]:
         """Matching instances in creation order: each stored row, and its lifecycle state."""
         rows = self.connection.execute(select(_instances).where(*conditions).order_by(_instances.c.seq)).all()
-        if not rows:
-            return []
-        locks = locks_of(self.connection, [row.id for row in rows])
-        return [(row, instance_state(row, locks.get(row.id, []))) for row in rows]
+        return list(zip(rows, self._states(rows), strict=True))
+
+    def _states(self, rows: Sequence[Any]) -> list[InstanceState]:
+        locks = locks_of(self.connection, [row.id for row in rows]) if rows else {}
+        return [instance_state(row, locks.get(row.id, [])) for row in rows]
 
     def start_schedule(
         self, instance: InstanceState, schedule: Schedule, *, stopped_mode: str | None = None
@@ -211,10 +253,11 @@ class StoreSession(InstanceListing, TrafficRecords):
 
     def update_instance(self, instance: InstanceState, values: Mapping[str, Any]) -> None:
         """Check-and-set: applies only if nobody changed the instance since it was read."""
-        result = self.connection.execute(
-            update(_instances)
-            .where(_instances.c.id == instance.id, _instances.c.version == instance.version)
-            .values(**values, version=instance.version + 1)
-        )
-        if result.rowcount != 1:
+        bound = {f"set_{name}": value for name, value in values.items()}
+        bound |= {
+            "set_version": instance.version + 1,
+            "where_id": instance.id,
+            "where_version": instance.version,
+        }
+        if _instance_update(tuple(values)).rowcount(self.connection, bound) != 1:
             raise StateConflict(instance.id)

@@ -13,7 +13,7 @@ from sqlmodel import Field, SQLModel
 
 # Bump when a table changes: an older database is refused with a clear message rather
 # than misread (mock_ecs.store.database).
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 _registry = registry()
 
@@ -142,6 +142,18 @@ class Instance(_Table, table=True):
     version: int = 0  # bumped by every change: the check-and-set guard
 
 
+class InstanceCount(_Table, table=True):
+    """How many instances an account has in a region: DescribeInstances' TotalCount without a
+    filter, which counting the rows would make grow with the instances stored. Kept by the
+    database itself, in triggers on ``instances`` (mock_ecs.store.triggers)."""
+
+    __tablename__ = "instance_counts"
+
+    account_id: str = Field(primary_key=True)
+    region_id: str = Field(primary_key=True)
+    count: int = 0
+
+
 class InstanceLock(_Table, table=True):
     __tablename__ = "instance_locks"
 
@@ -241,6 +253,7 @@ ZONES = METADATA.tables["zones"]
 ACCOUNTS = METADATA.tables["accounts"]
 ACCESS_KEYS = METADATA.tables["access_keys"]
 INSTANCES = METADATA.tables["instances"]
+INSTANCE_COUNTS = METADATA.tables["instance_counts"]
 INSTANCE_LOCKS = METADATA.tables["instance_locks"]
 INSTANCE_SECURITY_GROUPS = METADATA.tables["instance_security_groups"]
 INSTANCE_TAGS = METADATA.tables["instance_tags"]

@@ -6,28 +6,45 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, select, update
+from sqlalchemy import Connection, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from mock_ecs.protocol.faults import Fault
 from mock_ecs.protocol.request_log import LoggedRequest
 from mock_ecs.store import tables
+from mock_ecs.store.prepared import Prepared
 
 _faults = tables.FAULTS
 _request_log = tables.REQUEST_LOG
 _rate_windows = tables.RATE_WINDOWS
 # The request log is pruned on one insert in this many; readers see exactly the newest rows.
 _LOG_PRUNE_EVERY = 64
+_LOGGED = (
+    "request_id",
+    "time",
+    "action",
+    "access_key_id",
+    "params",
+    "headers",
+    "code",
+    "http_status",
+    "duration_ms",
+)
+
+# Every API request reads the fault rules of its action and writes its log row (prepared.py).
+_FAULTS_OF_ACTION = Prepared(
+    select(_faults).where(_faults.c.action == bindparam("action")).order_by(_faults.c.id)
+)
+_LOG_REQUEST = Prepared(
+    _request_log.insert().values({name: bindparam(name) for name in _LOGGED}).returning(_request_log.c.seq)
+)
 
 
 class TrafficRecords:
     connection: Connection
 
     def faults_for(self, action: str) -> list[Fault]:
-        rows = self.connection.execute(
-            select(_faults).where(_faults.c.action == action).order_by(_faults.c.id)
-        )
-        return [fault_of(row) for row in rows]
+        return [fault_of(row) for row in _FAULTS_OF_ACTION.all(self.connection, {"action": action})]
 
     def count_fault_match(self, fault_id: int) -> tuple[int, int] | None:
         # One UPDATE … RETURNING: it locks the row (PostgreSQL) until the transaction ends,
@@ -76,22 +93,18 @@ class TrafficRecords:
         return count
 
     def log_request(self, entry: LoggedRequest, keep: int) -> None:
-        result = self.connection.execute(
-            _request_log.insert()
-            .values(
-                request_id=entry.request_id,
-                time=entry.time,
-                action=entry.action,
-                access_key_id=entry.access_key_id,
-                params=json.dumps(entry.params, ensure_ascii=False),
-                headers=json.dumps(entry.headers, ensure_ascii=False),
-                code=entry.code,
-                http_status=entry.http_status,
-                duration_ms=entry.duration_ms,
-            )
-            .returning(_request_log.c.seq)
-        )
-        seq = int(result.scalar_one())
+        values = {
+            "request_id": entry.request_id,
+            "time": entry.time,
+            "action": entry.action,
+            "access_key_id": entry.access_key_id,
+            "params": json.dumps(entry.params, ensure_ascii=False),
+            "headers": json.dumps(entry.headers, ensure_ascii=False),
+            "code": entry.code,
+            "http_status": entry.http_status,
+            "duration_ms": entry.duration_ms,
+        }
+        seq = int(_LOG_REQUEST.scalar(self.connection, values))
         if seq % _LOG_PRUNE_EVERY == 0:
             oldest = self._oldest_logged(keep)
             if oldest is not None:
@@ -132,7 +145,7 @@ class TrafficRecords:
         return oldest
 
 
-def fault_of(row: Row[Any]) -> Fault:
+def fault_of(row: Any) -> Fault:
     return Fault(
         id=row.id,
         action=row.action,

@@ -175,6 +175,49 @@ def test_a_transaction_that_raises_changes_nothing(open_database: OpenDatabase) 
         assert store.clock_setting == ClockSetting()
 
 
+def test_api_requests_on_a_file_reuse_one_connection(open_database: OpenDatabase, tmp_path: Path) -> None:
+    database = open_database(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    database.prepare()
+    drivers = []
+    for _ in range(3):
+        with database.request_transaction() as store:
+            drivers.append(store.connection.connection.dbapi_connection)
+
+    assert drivers[0] is drivers[1] is drivers[2]
+
+
+def test_an_api_request_that_raises_changes_nothing(open_database: OpenDatabase, tmp_path: Path) -> None:
+    database = open_database(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    database.prepare()
+
+    def freeze_then_fail() -> None:
+        with database.request_transaction() as store:
+            store.save_clock_setting(ClockSetting(frozen_at=1.0))  # a Core statement
+            store.remember_nonce("key", "nonce", 1.0)  # a prepared one
+            raise RuntimeError("the request failed")
+
+    with pytest.raises(RuntimeError, match="the request failed"):
+        freeze_then_fail()
+
+    with database.request_transaction() as store:
+        assert store.clock_setting == ClockSetting()
+        assert store.remember_nonce("key", "nonce", 2.0)  # not used before
+
+
+def test_an_api_request_commits_core_and_prepared_statements_alike(
+    open_database: OpenDatabase, tmp_path: Path
+) -> None:
+    database = open_database(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    database.prepare()
+    with database.request_transaction() as store:
+        store.save_clock_setting(ClockSetting(frozen_at=1.0))
+        store.remember_nonce("key", "nonce", 1.0)
+
+    with database.transaction() as store:  # another connection sees both
+        assert store.clock_setting == ClockSetting(frozen_at=1.0)
+        assert not store.remember_nonce("key", "nonce", 2.0)
+
+
 def test_an_in_memory_database_keeps_its_state_between_transactions(open_database: OpenDatabase) -> None:
     database = open_database("sqlite://")
     database.prepare()
