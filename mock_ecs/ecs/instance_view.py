@@ -6,6 +6,7 @@ carry the values the service shows for an instance without them.
 
 from __future__ import annotations
 
+import functools
 import time
 
 from mock_ecs.ecs.attributes import instance_type_family
@@ -22,7 +23,12 @@ NOT_APPLICABLE = "Not-applicable"
 
 def minutes(moment: float) -> str:
     """The API's times: UTC to the minute, ``2024-04-14T22:32Z``."""
-    return time.strftime("%Y-%m-%dT%H:%MZ", time.gmtime(moment))
+    return _minute(int(moment // 60))
+
+
+@functools.lru_cache(maxsize=4096)  # instances made together share their minutes
+def _minute(minute: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%MZ", time.gmtime(minute * 60))
 
 
 def start_time(record: InstanceRecord, now: float) -> str:

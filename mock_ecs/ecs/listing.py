@@ -9,7 +9,7 @@ stay right.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from mock_ecs.ecs.instances import InstanceState
 from mock_ecs.ecs.lifecycle import LockReason, Status
@@ -52,9 +52,11 @@ class Paging:
     count_total: bool = True
 
 
-@dataclass(frozen=True)
-class InstanceRecord:
-    """An instance with everything DescribeInstances shows of it."""
+class InstanceRecord(NamedTuple):
+    """An instance with everything DescribeInstances shows of it.
+
+    A named tuple rather than a frozen dataclass: as immutable, and built several times
+    faster, which a page of 100 instances of 35 fields feels."""
 
     state: InstanceState
     seq: int
