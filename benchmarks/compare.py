@@ -283,8 +283,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     results = Results(machine=machine.describe(wrk_version(wrk)), settings=asdict(options))
     for name, value in results.machine.items():
         _progress(f"{name}: {value}")
-    with tempfile.TemporaryDirectory(prefix="mock-ecs-compare-") as workdir:
-        Comparison(options, Path(workdir), results).run()
+    try:
+        with tempfile.TemporaryDirectory(prefix="mock-ecs-compare-") as workdir:
+            Comparison(options, Path(workdir), results).run()
+    except RuntimeError as error:  # a server that died or never answered, wrk failing: all stopped
+        _progress(f"benchmarks.compare: {error}")
+        return 2
     print(report.render(results), flush=True)
     if json_path is not None:
         json_path.write_text(json.dumps(results.as_json(), indent=2) + "\n", encoding="utf-8")

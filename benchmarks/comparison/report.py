@@ -83,6 +83,9 @@ def _ratio_target(
 ) -> Target:
     if mine is None or theirs is None:
         return Target(goal, "not run", None)
+    if not (mine.result.requests and theirs.result.requests):
+        silent = mine if not mine.result.requests else theirs
+        return Target(goal, f"{silent.server} gave no answer within the run", None)
     ratio = _ratio(figure(mine), figure(theirs))
     measured = f"{_times(ratio)} ({figure(mine):,.2f} vs {figure(theirs):,.2f})"
     if mine.problems or theirs.problems or ratio is None:
@@ -142,9 +145,9 @@ def _throughput(results: Results) -> str:
             floor = results.run(FLOOR, FLOOR_SCENARIO, connections)
             rows.append(_row([
                 scenario.title, str(connections), *_figures(mine), *_figures(theirs),
-                _times(_ratio(mine.result.rps, theirs.result.rps)) if mine and theirs else _NONE,
-                _times(_ratio(mine.result.p99_ms, theirs.result.p99_ms)) if mine and theirs else _NONE,
-                _percent(_ratio(mine.result.rps, floor.result.rps)) if mine and floor else _NONE,
+                _times(_compare(mine, theirs, lambda run: run.result.rps)),
+                _times(_compare(mine, theirs, lambda run: run.result.p99_ms)),
+                _percent(_compare(mine, floor, lambda run: run.result.rps)),
                 f"{_non2xx(mine)}/{_non2xx(theirs)}", _validity([mine, theirs]),
             ]))  # fmt: skip
     notes = [f"moto, {scenario.title}: {MOTO_CANNOT[scenario.key]}." for scenario in SCENARIOS
@@ -197,7 +200,11 @@ def _figures(run: Run | None) -> list[str]:
     if run is None:
         return [_NONE, _NONE, _NONE]
     result = run.result
-    return [f"{result.rps:,.0f}", _ms(result.p50_ms), _ms(result.p99_ms)]
+    if not result.requests:  # every answer took longer than the run
+        longer = f"> {result.duration_us / 1000:,.0f}"
+        return ["0", longer, longer]
+    rps = f"{result.rps:,.0f}" if result.rps >= 10 else f"{result.rps:.1f}"
+    return [rps, _ms(result.p50_ms), _ms(result.p99_ms)]
 
 
 def _validity(runs: Sequence[Run | None]) -> str:
@@ -210,6 +217,13 @@ def _validity(runs: Sequence[Run | None]) -> str:
 
 def _non2xx(run: Run | None) -> str:
     return _NONE if run is None else str(run.result.non2xx)
+
+
+def _compare(mine: Run | None, theirs: Run | None, figure: Callable[[Run], float]) -> float | None:
+    """mine / theirs, when both were run and answered."""
+    if not (mine and theirs and mine.result.requests and theirs.result.requests):
+        return None
+    return _ratio(figure(mine), figure(theirs))
 
 
 def _ratio(numerator: float, denominator: float) -> float | None:

@@ -8,7 +8,6 @@ loaded by the server into a new on-disk SQLite database as a user's would be. mo
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,6 @@ PHASE_SECONDS = 0.005
 MOTO_REGION = "us-east-1"
 MOTO_INSTANCE_TYPE = "t2.micro"
 MOTO_EXAMPLE_IMAGE = "ami-12c6146b"
-_MOTO_CLIENTS = 4  # moto's server is threaded: a few calls at once seed faster
 _MOTO_LISTING_PAGE = 1000
 
 
@@ -87,12 +85,9 @@ def seed_moto(url: str, count: int) -> MotoWorld:
         aws_access_key_id="testing", aws_secret_access_key="testing",
     )  # fmt: skip
     image = _moto_image(client)
-
-    def run_one(_: int) -> None:
+    # One call at a time: concurrent calls are no faster (moto serves them under one GIL).
+    for _ in range(count):
         client.run_instances(ImageId=image, MinCount=1, MaxCount=1, InstanceType=MOTO_INSTANCE_TYPE)
-
-    with ThreadPoolExecutor(_MOTO_CLIENTS) as pool:
-        list(pool.map(run_one, range(count)))
     instances, reservations = [], []
     token: str | None = None
     for _ in range(count // _MOTO_LISTING_PAGE + 2):

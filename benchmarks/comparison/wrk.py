@@ -15,6 +15,7 @@ from pathlib import Path
 
 SCRIPT = Path(__file__).resolve().parents[1] / "wrk_replay.lua"
 REQUEST_TIMEOUT = "10s"  # wrk's per-request timeout: a slow answer is measured, not dropped
+FEW_ANSWERS = 20  # fewer in a run, and its p99 is one or two answers
 _INSTALL_TIMEOUT = 600
 _EXIT_GRACE = 60  # seconds a wrk run may take beyond its duration before it is killed
 
@@ -53,10 +54,9 @@ class WrkResult:
         return self.p99_us / 1000
 
     def problems(self, *, repeats_allowed: bool) -> list[str]:
-        """Why these figures cannot be trusted; empty when they can."""
+        """Why these figures cannot be trusted; empty when they can. (A run with no answer
+        is not one: its server took longer than the run to answer anything.)"""
         found = []
-        if self.requests == 0:
-            found.append("no answers")
         if self.non2xx:
             found.append(f"{self.non2xx} non-2xx")
         if self.socket_errors:
@@ -67,9 +67,14 @@ class WrkResult:
 
     def caveats(self) -> list[str]:
         """What a reader must know to read these figures, though they stand."""
+        found = []
+        if not self.requests:
+            found.append(f"no answer within the {self.duration_us / 1e6:.0f} s run")
+        elif self.requests < FEW_ANSWERS:
+            found.append(f"only {self.requests} answers")
         if self.timeouts:
-            return [f"{self.timeouts} answers slower than {REQUEST_TIMEOUT}, not in p50/p99"]
-        return []
+            found.append(f"{self.timeouts} answers slower than {REQUEST_TIMEOUT}, not in p50/p99")
+        return found
 
 
 def ensure_wrk() -> str:

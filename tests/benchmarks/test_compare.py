@@ -1,8 +1,10 @@
 """The comparison benchmark runs end to end in quick mode, and its parts do what it relies on.
 
-No figure is checked (no timed assertions): only that every run was answered, every answer
-was a 2xx, and the report has every row. It needs wrk, which the benchmark installs as root
-(CI); elsewhere, without wrk, these tests are skipped.
+No figure is checked (no timed assertions): only that every answer was a 2xx, that mock-ecs
+and the floor answered in every run, and that the report has every row. (moto may answer
+nothing in a one-second run: 32 DescribeInstances pages of 100 at once take it longer.)
+It needs wrk, which the benchmark installs as root (CI); elsewhere, without wrk, these tests
+are skipped.
 """
 
 from __future__ import annotations
@@ -72,15 +74,21 @@ def test_every_server_runs_every_scenario_it_can_at_both_loads(
     assert ran == expected
 
 
-def test_every_run_is_answered_with_nothing_but_2xx(comparison: Comparison) -> None:
+def test_every_answer_is_a_2xx(comparison: Comparison) -> None:
     _, figures = comparison
     runs = figures["runs"] + list(figures["scaling"].values())
 
-    assert all(run["result"]["requests"] > 0 for run in runs)
     assert [run["result"]["non2xx"] for run in runs] == [0] * len(runs)
     assert [run["result"]["socket_errors"] for run in runs] == [0] * len(runs)
     signed = [run for run in runs if not run["repeats_allowed"]]
     assert [run["result"]["wrapped"] for run in signed] == [0] * len(signed)
+
+
+def test_every_mock_ecs_and_floor_run_is_answered(comparison: Comparison) -> None:
+    _, figures = comparison
+    runs = [run for run in figures["runs"] if run["server"] != MOTO] + list(figures["scaling"].values())
+
+    assert [run for run in runs if not run["result"]["requests"]] == []
 
 
 def test_the_report_has_a_row_per_scenario_and_load(comparison: Comparison) -> None:
