@@ -224,10 +224,6 @@ class Comparison:
         )
         return run
 
-    def _note(self, note: str) -> None:
-        self.results.notes.append(note)
-        _progress(note)
-
 
 def _mock_ecs(*options: str) -> Callable[[int], list[str]]:
     """``mock-ecs serve`` on a given port with ``options`` (and defaults for everything else)."""

@@ -33,8 +33,6 @@ def render(results: Results) -> str:
         _scaling(results),
         _targets(results),
     ]
-    if results.notes:
-        sections.append("\n".join(f"- {note}" for note in results.notes))
     return "\n\n".join(section for section in sections if section) + "\n"
 
 
@@ -66,7 +64,7 @@ def targets(results: Results) -> list[Target]:
         _ratio_target(
             "signed DescribeInstanceStatus req/s ≥ 25% of the floor's (32 connections)",
             results.run(MOCK_ECS, STATUS10.key, many), results.run(FLOOR, FLOOR_SCENARIO, many),
-            lambda run: run.result.rps, at_least=0.25,
+            lambda run: run.result.rps, at_least=0.25, shown=_percent,
         ),
     ]  # fmt: skip
     return [*found, *_start_targets(results), _memory_target(results), _scaling_target(results)]
@@ -80,6 +78,7 @@ def _ratio_target(
     *,
     at_least: float | None = None,
     at_most: float | None = None,
+    shown: Callable[[float | None], str] | None = None,  # default: as "x1.23"
 ) -> Target:
     if mine is None or theirs is None:
         return Target(goal, "not run", None)
@@ -87,7 +86,7 @@ def _ratio_target(
         silent = mine if not mine.result.requests else theirs
         return Target(goal, f"{silent.server} gave no answer within the run", None)
     ratio = _ratio(figure(mine), figure(theirs))
-    measured = f"{_times(ratio)} ({figure(mine):,.2f} vs {figure(theirs):,.2f})"
+    measured = f"{(shown or _times)(ratio)} ({figure(mine):,.2f} vs {figure(theirs):,.2f})"
     if mine.problems or theirs.problems or ratio is None:
         return Target(goal, measured + ", invalid run", None)
     met = ratio >= at_least if at_least is not None else ratio <= (at_most or 0)

@@ -40,7 +40,6 @@ class Results:
     start_seconds: dict[str, list[float]] = field(default_factory=dict)  # per server, every sample
     peak_rss_mb: dict[str, float] = field(default_factory=dict)
     scaling: dict[int, Run] = field(default_factory=dict)  # stored instances: DescribeInstances page of 100
-    notes: list[str] = field(default_factory=list)
 
     def run(self, server: str, scenario: str, connections: int) -> Run | None:
         for run in self.runs:
