@@ -1,6 +1,6 @@
 """The floor of the comparison: a bare ASGI app that answers any request with a fixed
 700-byte JSON body, served by uvicorn exactly as ``mock-ecs serve`` serves mock-ecs (one
-worker, loop and HTTP implementation "auto", no access log). Whatever it cannot beat is
+worker, its event loop, the HTTP implementation "auto", no access log). Whatever it cannot beat is
 the cost of uvicorn and the load generator on this machine, not of mock-ecs.
 
     python -m benchmarks.floor [--host 127.0.0.1] [--port 8090]
@@ -14,6 +14,8 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 import uvicorn
+
+from mock_ecs.cli import EVENT_LOOP
 
 BODY_SIZE = 700
 
@@ -50,8 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8090)
     args = parser.parse_args(argv)
-    # The settings of mock_ecs.cli.serve: one process, "auto" loop and parser, no access log.
-    uvicorn.run(app, host=args.host, port=args.port, workers=1, loop="auto", http="auto",
+    # The settings of mock_ecs.cli.serve: one process, its loop, "auto" parser, no access log.
+    uvicorn.run(app, host=args.host, port=args.port, workers=1, loop=EVENT_LOOP, http="auto",
                 access_log=False, lifespan="on")  # fmt: skip
     return 0
 

@@ -10,6 +10,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from benchmarks.comparison.servers import REPOSITORY
+from mock_ecs.cli import EVENT_LOOP
 
 
 def describe(wrk_version: str) -> dict[str, str]:
@@ -54,8 +55,8 @@ def _version(package: str) -> str:
 
 
 def _loop() -> str:
-    """What uvicorn's "auto" picks, as both mock-ecs and the floor run with it."""
-    return "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
+    """The event loop mock-ecs and the floor both run on."""
+    return EVENT_LOOP
 
 
 def _parser() -> str:

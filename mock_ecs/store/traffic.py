@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, select, update
+from sqlalchemy import Connection, Integer, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from mock_ecs.protocol.faults import Fault
@@ -35,6 +35,13 @@ _LOGGED = (
 _FAULTS_OF_ACTION = Prepared(
     select(_faults).where(_faults.c.action == bindparam("action")).order_by(_faults.c.id)
 )
+_NEWEST_LOGGED = Prepared(
+    select(_request_log.c.seq)
+    .order_by(_request_log.c.seq.desc())
+    .offset(bindparam("skip", type_=Integer))
+    .limit(1)
+)
+_PRUNE_LOG = Prepared(delete(_request_log).where(_request_log.c.seq < bindparam("oldest")))
 _LOG_REQUEST = Prepared(
     _request_log.insert().values({name: bindparam(name) for name in _LOGGED}).returning(_request_log.c.seq)
 )
@@ -108,7 +115,7 @@ class TrafficRecords:
         if seq % _LOG_PRUNE_EVERY == 0:
             oldest = self._oldest_logged(keep)
             if oldest is not None:
-                self.connection.execute(delete(_request_log).where(_request_log.c.seq < oldest))
+                _PRUNE_LOG.execute(self.connection, {"oldest": oldest})
 
     def logged_requests(self, *, keep: int, limit: int, action: str | None = None) -> list[LoggedRequest]:
         """The newest ``limit`` calls of the last ``keep`` (of ``action``), oldest first."""
@@ -139,10 +146,8 @@ class TrafficRecords:
     def _oldest_logged(self, keep: int) -> int | None:
         """The seq of the ``keep``-th newest call; None while fewer are logged. Counted in rows,
         not seq numbers: PostgreSQL's sequences skip the numbers of rolled-back inserts."""
-        oldest: int | None = self.connection.execute(
-            select(_request_log.c.seq).order_by(_request_log.c.seq.desc()).offset(keep - 1).limit(1)
-        ).scalar()
-        return oldest
+        oldest = _NEWEST_LOGGED.scalar(self.connection, {"skip": keep - 1})
+        return None if oldest is None else int(oldest)
 
 
 def fault_of(row: Any) -> Fault:
