@@ -15,6 +15,7 @@ Rows come back as named tuples of the driver's values: a SQLite boolean is 0 or 
 from __future__ import annotations
 
 import functools
+import importlib
 from collections import namedtuple
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
@@ -100,3 +101,17 @@ def by_shape(build: Callable[[Shape], ClauseElement]) -> Callable[[Shape], Prepa
         return Prepared(build(shape))
 
     return prepared
+
+
+_UPSERT_DIALECTS = ("sqlite", "postgresql")
+
+
+def upsert_insert(dialect: str, table: Any) -> Any | None:
+    """An INSERT of ``dialect`` that takes ON CONFLICT clauses; None where there is none.
+
+    The dialect's module is imported here, when first needed: a SQLite server never loads
+    PostgreSQL's, which would add a tenth to its start-up.
+    """
+    if dialect not in _UPSERT_DIALECTS:
+        return None
+    return importlib.import_module(f"sqlalchemy.dialects.{dialect}").insert(table)

@@ -7,6 +7,7 @@ an ORM session per request, keep the hot path lean (design notes §2).
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -14,7 +15,6 @@ from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, delete, exists, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
@@ -26,7 +26,7 @@ from mock_ecs.protocol.errors import StateConflict
 from mock_ecs.store import tables
 from mock_ecs.store.instance_columns import chunked, instance_state, locks_of, schedule_columns
 from mock_ecs.store.listing import InstanceListing
-from mock_ecs.store.prepared import Prepared, by_shape
+from mock_ecs.store.prepared import Prepared, by_shape, upsert_insert
 from mock_ecs.store.traffic import TrafficRecords
 
 # Nonces are kept twice as long as the 15-minute timestamp window that could replay them.
@@ -46,10 +46,6 @@ _WIPED = tuple(table for table in reversed(tables.METADATA.sorted_tables) if tab
 # nonce and reads the clock; the actions read regions, balances and instances.
 _ACCESS_KEY = Prepared(select(_keys).where(_keys.c.id == bindparam("id")))
 _NONCE_VALUES: dict[str, Any] = {name: bindparam(name) for name in ("access_key_id", "nonce", "seen_at")}
-_REMEMBER_NONCE = {
-    "sqlite": Prepared(sqlite.insert(_nonces).values(_NONCE_VALUES).on_conflict_do_nothing()),
-    "postgresql": Prepared(postgresql.insert(_nonces).values(_NONCE_VALUES).on_conflict_do_nothing()),
-}
 _PURGE_NONCES = Prepared(delete(_nonces).where(_nonces.c.seen_at < bindparam("before")))
 _CLOCK_SETTING = Prepared(select(_clock.c.frozen_at, _clock.c.offset).where(_clock.c.id == 1))
 _REGION = Prepared(select(_regions.c.id).where(_regions.c.id == bindparam("id")))
@@ -59,6 +55,13 @@ _INSTANCE = Prepared(
         _instances.c.id == bindparam("id"), _instances.c.account_id == bindparam("account")
     )
 )
+
+
+@functools.cache
+def _nonce_upsert(dialect: str) -> Prepared | None:
+    """The nonce's INSERT … ON CONFLICT DO NOTHING, where the dialect has it."""
+    insert = upsert_insert(dialect, _nonces)
+    return None if insert is None else Prepared(insert.values(_NONCE_VALUES).on_conflict_do_nothing())
 
 
 @by_shape
@@ -165,7 +168,7 @@ class StoreSession(InstanceListing, TrafficRecords):
 
     def remember_nonce(self, access_key_id: str, nonce: str, seen_at: float) -> bool:
         values = {"access_key_id": access_key_id, "nonce": nonce, "seen_at": seen_at}
-        upsert = _REMEMBER_NONCE.get(self.connection.dialect.name)
+        upsert = _nonce_upsert(self.connection.dialect.name)
         if upsert is not None:
             inserted = upsert.rowcount(self.connection, values) == 1
         else:  # a database without upsert: look first (the transaction holds the row's key)

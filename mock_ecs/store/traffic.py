@@ -7,12 +7,11 @@ import json
 from typing import Any
 
 from sqlalchemy import Connection, Integer, bindparam, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from mock_ecs.protocol.faults import Fault
 from mock_ecs.protocol.request_log import LoggedRequest
 from mock_ecs.store import tables
-from mock_ecs.store.prepared import Prepared
+from mock_ecs.store.prepared import Prepared, upsert_insert
 
 _faults = tables.FAULTS
 _request_log = tables.REQUEST_LOG
@@ -74,8 +73,8 @@ class TrafficRecords:
         table = _rate_windows
         values = {"access_key_id": access_key_id, "slot": window, "requests": 1}
         dialect = self.connection.dialect.name
-        if dialect in ("sqlite", "postgresql"):
-            insert = sqlite.insert(table) if dialect == "sqlite" else postgresql.insert(table)
+        insert = upsert_insert(dialect, table)
+        if insert is not None:
             statement: Any = (
                 insert.values(values)
                 .on_conflict_do_update(
