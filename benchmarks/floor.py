@@ -15,7 +15,9 @@ from typing import Any
 
 import uvicorn
 
-from mock_ecs.cli import EVENT_LOOP
+# mock_ecs.cli.EVENT_LOOP, written out: importing mock-ecs would slow the floor's start-up
+# (tests/benchmarks check the two agree).
+EVENT_LOOP = "asyncio"
 
 BODY_SIZE = 700
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import copy
+import gc
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -67,6 +68,10 @@ def serve(settings: Settings) -> int:
         where = make_url(settings.database_url).render_as_string(hide_password=True)
         print(f"mock-ecs: --db (MOCK_ECS_DB): {where}: {reason}", file=sys.stderr)
         return 2
+    # What start-up made lives as long as the server: out of the garbage collector's way,
+    # its full collections scan only what requests make (fewer, shorter pauses).
+    gc.collect()
+    gc.freeze()
     config = uvicorn.Config(
         app,
         host=settings.host,

@@ -20,12 +20,14 @@ from urllib.parse import parse_qsl
 
 import pytest
 
+from benchmarks import floor
 from benchmarks.comparison import report, workloads
 from benchmarks.comparison.results import FLOOR, FLOOR_SCENARIO, MOCK_ECS, MOTO, Results, Run
 from benchmarks.comparison.seeding import MotoWorld
 from benchmarks.comparison.servers import free_port, log_tail, mock_ecs_command, mock_ecs_probe, running
 from benchmarks.comparison.signer import V1Signer
 from benchmarks.comparison.wrk import MANY, ONE, WrkResult, ensure_wrk, run_wrk
+from mock_ecs.cli import EVENT_LOOP
 from mock_ecs.protocol.signing import v1_signature, v1_string_to_sign
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -207,3 +209,7 @@ def test_a_target_measured_by_an_invalid_run_is_not_judged() -> None:
     target = verdicts["RebootInstances req/s ≥ 10x moto's (32 connections)"]
     assert (target.met, target.verdict) == (None, "not measured")
     assert target.measured.endswith("invalid run")
+
+
+def test_the_floor_runs_on_mock_ecs_s_event_loop() -> None:
+    assert floor.EVENT_LOOP == EVENT_LOOP
