@@ -12,7 +12,9 @@ its values are bound. So the statements of each shape are built and compiled onc
 
 from __future__ import annotations
 
+import dataclasses
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,11 +101,12 @@ class _Shape:
     security_group: bool = False
     tags: tuple[bool, ...] = ()  # per Tag.N: whether a value is given
     keyset: bool = False  # a NextToken page (rather than a page number)
+    from_end: bool = False  # a page by number in the second half, counted from the last match
 
     @property
     def owner_only(self) -> bool:
         """No filter but the owner and region: the count is kept in ``instance_counts``."""
-        return self == _Shape(self.dialect, keyset=self.keyset)
+        return self == _Shape(self.dialect, keyset=self.keyset, from_end=self.from_end)
 
 
 def _bound(where: InstanceFilter, paging: Paging, now: float, dialect: str) -> tuple[_Shape, dict[str, Any]]:
@@ -169,11 +172,7 @@ class InstanceListing:
     def describe_instances(self, where: InstanceFilter, paging: Paging, now: float) -> Page[InstanceRecord]:
         if where.matches_nothing or where.instance_ids == ():
             return Page([], 0, more=False)
-        shape, values = _bound(where, paging, now, self.connection.dialect.name)
-        total = self._total(shape, values) if paging.count_total else 0
-        rows = _page(shape).all(self.connection, values)
-        more = len(rows) > paging.size
-        rows = rows[: paging.size]
+        rows, total, more = self._listed(where, paging, now, _page)
         return Page(self._records(rows), total, more=more, last_seq=rows[-1].seq if rows else None)
 
     def instance_statuses(
@@ -183,13 +182,30 @@ class InstanceListing:
         one statement: what DescribeInstanceStatus shows."""
         if where.matches_nothing or where.instance_ids == ():
             return Page([], 0, more=False)
-        shape, values = _bound(where, paging, now, self.connection.dialect.name)
-        total = self._total(shape, values) if paging.count_total else 0
-        rows = _status_page(shape).all(self.connection, values)
-        more = len(rows) > paging.size
-        rows = rows[: paging.size]
+        rows, total, more = self._listed(where, paging, now, _status_page)
         records = [InstanceStatusRecord(row.id, Status(row.status)) for row in rows]
         return Page(records, total, more=more, last_seq=rows[-1].seq if rows else None)
+
+    def _listed(
+        self, where: InstanceFilter, paging: Paging, now: float, page_of: Callable[[_Shape], Prepared]
+    ) -> tuple[list[Any], int, bool]:
+        """One page of rows, the matches on all pages (0 when not counted), and whether
+        more follow."""
+        shape, values = _bound(where, paging, now, self.connection.dialect.name)
+        total = self._total(shape, values) if paging.count_total else 0
+        # On SQLite the transaction holds the write lock, so the count and the page see the
+        # same rows, and the count can decide the page: none past the end, and a page in the
+        # second half read from the end, so a page number skips at most half the matches.
+        if paging.count_total and shape.dialect == "sqlite" and not shape.keyset:
+            first = values["offset"]
+            if first >= total:
+                return [], total, False
+            if first > total // 2:
+                end = min(first + values["limit"], total)
+                values |= {"offset": total - end, "limit": end - first}
+                shape = dataclasses.replace(shape, from_end=True)
+        rows = page_of(shape).all(self.connection, values)
+        return rows[: paging.size], total, len(rows) > paging.size
 
     def _total(self, shape: _Shape, values: dict[str, Any]) -> int:
         if shape.owner_only:
@@ -239,7 +255,7 @@ def _paged(query: Any, shape: _Shape) -> Any:
     page = (
         select(_c.seq)
         .where(*_conditions(shape))
-        .order_by(_c.seq)
+        .order_by(_c.seq.desc() if shape.from_end else _c.seq)
         .offset(bindparam("offset", type_=BigInteger))
         .limit(limit)
     )

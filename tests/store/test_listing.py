@@ -93,6 +93,30 @@ def test_keyset_pages_start_after_the_given_instance(database: Database) -> None
     assert (first.more, second.more) == (True, False)
 
 
+@pytest.mark.parametrize(
+    "where",
+    [EVERYWHERE, InstanceFilter(account_id=OWNER, region_id="cn-hangzhou", zone_id="cn-hangzhou-h")],
+    ids=["kept count", "counted"],
+)
+def test_every_page_by_number_is_its_slice_of_the_listing(database: Database, where: InstanceFilter) -> None:
+    """Pages in the second half are read from the last match back: the same pages."""
+    with database.transaction() as store:
+        listing = store.describe_instances(where, Paging(size=100), now=0.0)
+        everything = [record.state.id for record in listing.instances]
+        assert len(everything) >= 5
+        for size in range(1, len(everything) + 2):
+            for number in range(1, len(everything) + 3):
+                expected = everything[(number - 1) * size : number * size]
+                more = number * size < len(everything)
+                page = store.describe_instances(where, Paging(size=size, number=number), now=0.0)
+                statuses = store.instance_statuses(where, Paging(size=size, number=number), now=0.0)
+
+                assert [record.state.id for record in page.instances] == expected, (size, number)
+                assert [record.id for record in statuses.instances] == expected, (size, number)
+                assert (page.more, statuses.more) == (more, more), (size, number)
+                assert (page.total, statuses.total) == (len(everything), len(everything))
+
+
 def test_an_empty_id_list_matches_nothing_without_a_query(database: Database) -> None:
     with database.transaction() as store:
         page = store.describe_instances(
