@@ -21,7 +21,6 @@ from sqlalchemy.pool import StaticPool
 
 from mock_ecs.clock import WallClock
 from mock_ecs.store import tables, triggers  # noqa: F401 (triggers: created with the schema)
-from mock_ecs.store.checkpoints import Checkpointer
 from mock_ecs.store.session import StoreSession
 
 # Any constant that no other application on a shared PostgreSQL server is likely to pick.
@@ -43,9 +42,6 @@ class Database:
         self._keeps_connection = self.url.get_backend_name() == "sqlite"
         self._kept: Connection | None = None
         self._kept_lock = threading.RLock()
-        file = self.url.database if self._keeps_connection else None
-        self._file = file if file and file != ":memory:" else None
-        self._checkpointer: Checkpointer | None = None
 
     @contextmanager
     def startup(self) -> Iterator[StoreSession]:
@@ -109,7 +105,7 @@ class Database:
             return
         with self._kept_lock:
             if self._kept is None or self._kept.invalidated:
-                self._kept = self._keep_connection()
+                self._kept = self.engine.connect()
             kept = self._kept
             # BEGIN and COMMIT on the driver: SQLAlchemy's own transaction bookkeeping costs
             # more than they do. A Core statement run inside (a rare path: a fault rule's
@@ -131,18 +127,6 @@ class Database:
             if kept.in_transaction():
                 kept.commit()
 
-    def _keep_connection(self) -> Connection:
-        connection = self.engine.connect()
-        if self._file is not None:
-            # Its commits leave the WAL to the checkpointer (mock_ecs.store.checkpoints).
-            driver = connection.connection.dbapi_connection
-            assert driver is not None
-            driver.execute("PRAGMA wal_autocheckpoint=0")
-            if self._checkpointer is None or not self._checkpointer.running:
-                self._checkpointer = Checkpointer(self._file)
-                self._checkpointer.start()
-        return connection
-
     @property
     def display_url(self) -> str:
         return self.url.render_as_string(hide_password=True)
@@ -152,9 +136,6 @@ class Database:
             if self._kept is not None:
                 self._kept.close()
                 self._kept = None
-            if self._checkpointer is not None:
-                self._checkpointer.stop()
-                self._checkpointer = None
         self.engine.dispose()
 
 
