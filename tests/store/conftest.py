@@ -42,3 +42,16 @@ def database(open_database: OpenDatabase) -> Database:
     database.prepare()
     load_world(database)
     return database
+
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest, open_database: OpenDatabase) -> Database:
+    """tests/data/world.yaml, on SQLite or on PostgreSQL (a module may define its own)."""
+    url = "sqlite://" if request.param == "sqlite" else request.getfixturevalue("pg_url")
+    database = open_database(url)
+    database.prepare()
+    load_world(database)
+    return database

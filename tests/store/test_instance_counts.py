@@ -6,28 +6,17 @@ from __future__ import annotations
 
 import random
 
-import pytest
 from sqlalchemy import delete, func, select, update
 
 from mock_ecs.ecs.listing import InstanceFilter, Paging
 from mock_ecs.store import tables
 from mock_ecs.store.database import Database
 from mock_ecs.store.fixtures import InstanceSpec, add_instance
-from tests.store.conftest import OpenDatabase, load_world
+from tests.store.conftest import load_world
 
 OWNER = "1000000000000001"
 _instances = tables.INSTANCES
 _counts = tables.INSTANCE_COUNTS
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def backend(request: pytest.FixtureRequest, open_database: OpenDatabase) -> Database:
-    """tests/data/world.yaml, on SQLite or on PostgreSQL."""
-    url = "sqlite://" if request.param == "sqlite" else request.getfixturevalue("pg_url")
-    database = open_database(url)
-    database.prepare()
-    load_world(database)
-    return database
 
 
 def _kept(database: Database) -> dict[tuple[str, str], int]:

@@ -22,23 +22,12 @@ from mock_ecs.store import tables
 from mock_ecs.store.database import Database
 from mock_ecs.store.session import StoreSession
 from tests.conftest import WORLD
-from tests.store.conftest import OpenDatabase, load_world
+from tests.store.conftest import BACKENDS, OpenDatabase, load_world
 from tests.support.api import Api
-
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
 class Rollback(Exception):
     """Raised to roll a transaction back."""
-
-
-@pytest.fixture(params=BACKENDS)
-def backend(request: pytest.FixtureRequest, open_database: OpenDatabase) -> Database:
-    url = "sqlite://" if request.param == "sqlite" else request.getfixturevalue("pg_url")
-    database = open_database(url)
-    database.prepare()
-    load_world(database)
-    return database
 
 
 def _roll_back(database: Database, work: Callable[[StoreSession], object]) -> None:
