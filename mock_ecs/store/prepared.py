@@ -5,11 +5,11 @@ compiled form and wrap the cursor in a result: about 100 µs a statement, paid a
 times by every API request (design notes §2, "a lean hot path"). The hot path's statements
 have a fixed shape, so each is written once as Core (from the same tables, dialect-neutral),
 compiled once per dialect, and run on the DB-API cursor of the request's connection, inside
-the transaction SQLAlchemy began on it. Statements whose shape depends on the request (a
+the request's transaction. Statements whose shape depends on the request (a
 filter given or not, N instance ids) are built per shape and kept (:func:`by_shape`).
 
 Values are bound by name (:func:`sqlalchemy.bindparam`), never rendered into the SQL.
-Rows come back as named tuples of the driver's values: a SQLite boolean is 0 or 1.
+Rows of a SELECT come back as named tuples of the driver's values: a SQLite boolean is 0 or 1.
 """
 
 from __future__ import annotations
