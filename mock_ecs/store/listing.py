@@ -37,6 +37,7 @@ from mock_ecs.ecs.listing import InstanceFilter, InstanceRecord, InstanceStatusR
 from mock_ecs.ecs.paging import MAX_SEQ
 from mock_ecs.store import tables
 from mock_ecs.store.instance_columns import instance_state, locks_of, security_groups_of, tags_of
+from mock_ecs.store.page_anchors import anchor_before
 from mock_ecs.store.prepared import Prepared, by_shape
 
 _instances = tables.INSTANCES
@@ -61,7 +62,7 @@ _EQUAL = {
 }
 _counts = tables.INSTANCE_COUNTS
 _KEPT_COUNT = Prepared(
-    select(_counts.c.count).where(
+    select(_counts.c.count, _counts.c.generation).where(
         _counts.c.account_id == bindparam("account"), _counts.c.region_id == bindparam("region")
     )
 )
@@ -102,11 +103,13 @@ class _Shape:
     tags: tuple[bool, ...] = ()  # per Tag.N: whether a value is given
     keyset: bool = False  # a NextToken page (rather than a page number)
     from_end: bool = False  # a page by number in the second half, counted from the last match
+    anchored: bool = False  # a page by number that starts walking at a page anchor
 
     @property
     def owner_only(self) -> bool:
         """No filter but the owner and region: the count is kept in ``instance_counts``."""
-        return self == _Shape(self.dialect, keyset=self.keyset, from_end=self.from_end)
+        return self == dataclasses.replace(_Shape(self.dialect), keyset=self.keyset, from_end=self.from_end,
+                                           anchored=self.anchored)  # fmt: skip
 
 
 def _bound(where: InstanceFilter, paging: Paging, now: float, dialect: str) -> tuple[_Shape, dict[str, Any]]:
@@ -192,26 +195,34 @@ class InstanceListing:
         """One page of rows, the matches on all pages (0 when not counted), and whether
         more follow."""
         shape, values = _bound(where, paging, now, self.connection.dialect.name)
-        total = self._total(shape, values) if paging.count_total else 0
+        total, generation = self._total(shape, values) if paging.count_total else (0, None)
         # On SQLite the transaction holds the write lock, so the count and the page see the
-        # same rows, and the count can decide the page: none past the end, and a page in the
-        # second half read from the end, so a page number skips at most half the matches.
+        # same rows, and the count can decide the page: none past the end; an unfiltered one
+        # walks from its page anchor, a filtered one in the second half from the last match.
         if paging.count_total and shape.dialect == "sqlite" and not shape.keyset:
             first = values["offset"]
             if first >= total:
                 return [], total, False
-            if first > total // 2:
+            anchor = None
+            if generation is not None:
+                anchor = anchor_before(self.connection, where.account_id, where.region_id, generation, first)
+            if anchor is not None:
+                position, values["anchor"] = anchor
+                values["offset"] = first - position
+                shape = dataclasses.replace(shape, anchored=True)
+            elif first > total // 2:
                 end = min(first + values["limit"], total)
                 values |= {"offset": total - end, "limit": end - first}
                 shape = dataclasses.replace(shape, from_end=True)
         rows = page_of(shape).all(self.connection, values)
         return rows[: paging.size], total, len(rows) > paging.size
 
-    def _total(self, shape: _Shape, values: dict[str, Any]) -> int:
+    def _total(self, shape: _Shape, values: dict[str, Any]) -> tuple[int, int | None]:
+        """The matches on all pages, and the generation of the kept count it came from."""
         if shape.owner_only:
-            kept = _KEPT_COUNT.scalar(self.connection, values)
-            return 0 if kept is None else int(kept)
-        return int(_count(shape).scalar(self.connection, values))
+            kept = _KEPT_COUNT.first(self.connection, values)
+            return (0, None) if kept is None else (int(kept.count), int(kept.generation))
+        return int(_count(shape).scalar(self.connection, values)), None
 
     def _records(self, rows: list[Any]) -> list[InstanceRecord]:
         if not rows:
@@ -252,9 +263,12 @@ def _paged(query: Any, shape: _Shape) -> Any:
     # A page by number skips OFFSET matches one by one. Skipping the creation numbers alone
     # walks an index; the page's rows are then read by number (a "deferred join"), so a
     # deep page of a large listing reads 100 rows, not all the rows before it.
+    conditions = _conditions(shape)
+    if shape.anchored:
+        conditions.append(_c.seq >= bindparam("anchor"))
     page = (
         select(_c.seq)
-        .where(*_conditions(shape))
+        .where(*conditions)
         .order_by(_c.seq.desc() if shape.from_end else _c.seq)
         .offset(bindparam("offset", type_=BigInteger))
         .limit(limit)

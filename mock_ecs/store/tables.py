@@ -152,6 +152,23 @@ class InstanceCount(_Table, table=True):
     account_id: str = Field(primary_key=True)
     region_id: str = Field(primary_key=True)
     count: int = 0
+    # Bumped whenever one of these instances is added or removed: page anchors of an older
+    # generation no longer point at the right positions.
+    generation: int = 0
+
+
+class PageAnchor(_Table, table=True):
+    """Every ``ANCHOR_EVERY``-th instance of an account's listing in a region, by position, for
+    one generation of its instances: a page by number walks from the anchor before it, not
+    from the first instance (mock_ecs.store.page_anchors)."""
+
+    __tablename__ = "page_anchors"
+
+    account_id: str = Field(primary_key=True)
+    region_id: str = Field(primary_key=True)
+    position: int = Field(primary_key=True, sa_type=BigInteger)  # 0-based, in creation order
+    seq: int = Field(sa_type=BigInteger)
+    generation: int
 
 
 class InstanceLock(_Table, table=True):
@@ -255,6 +272,7 @@ ACCESS_KEYS = METADATA.tables["access_keys"]
 INSTANCES = METADATA.tables["instances"]
 INSTANCE_COUNTS = METADATA.tables["instance_counts"]
 INSTANCE_LOCKS = METADATA.tables["instance_locks"]
+PAGE_ANCHORS = METADATA.tables["page_anchors"]
 INSTANCE_SECURITY_GROUPS = METADATA.tables["instance_security_groups"]
 INSTANCE_TAGS = METADATA.tables["instance_tags"]
 NONCES = METADATA.tables["nonces"]
