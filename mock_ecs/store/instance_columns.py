@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, select
 
 from mock_ecs.ecs.instances import InstanceState, Lock
 from mock_ecs.ecs.lifecycle import LockReason, Phase, Schedule, Status
 from mock_ecs.store import tables
-from mock_ecs.store.prepared import Prepared, by_shape
+from mock_ecs.store.prepared import Prepared, by_shape, listed, listed_values
 
 _locks = tables.INSTANCE_LOCKS
 _groups = tables.INSTANCE_SECURITY_GROUPS
@@ -31,7 +31,7 @@ def chunked(ids: Sequence[str]) -> Iterator[Sequence[str]]:
 def _of_instances(table: Any, order: Any) -> Any:
     @by_shape
     def statement(count: int) -> Any:
-        ids: list[Any] = [bindparam(f"id_{n}") for n in range(count)]
+        ids = listed("id", count)
         return select(table).where(table.c.instance_id.in_(ids)).order_by(table.c.instance_id, order)
 
     return statement
@@ -46,7 +46,7 @@ def _rows_of(statement: Any, connection: Connection, instance_ids: Sequence[str]
     rows: list[Any] = []
     for part in chunked(instance_ids):
         prepared: Prepared = statement(len(part))
-        rows += prepared.all(connection, {f"id_{n}": instance_id for n, instance_id in enumerate(part)})
+        rows += prepared.all(connection, listed_values("id", part))
     return rows
 
 

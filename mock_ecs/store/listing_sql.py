@@ -22,7 +22,7 @@ from sqlalchemy import BigInteger, ColumnElement, Float, Integer, and_, bindpara
 from mock_ecs.ecs.listing import InstanceFilter, Paging
 from mock_ecs.ecs.paging import MAX_SEQ
 from mock_ecs.store import tables
-from mock_ecs.store.prepared import by_shape
+from mock_ecs.store.prepared import by_shape, listed, listed_values
 
 _instances = tables.INSTANCES
 _locks = tables.INSTANCE_LOCKS
@@ -97,9 +97,9 @@ def bound(where: InstanceFilter, paging: Paging, now: float, dialect: str) -> tu
         if value is not None:
             equal.append(name)
             values[name] = value
-    listed = {"id": where.instance_ids, "private_ip": where.private_ips, "public_ip": where.public_ips}
-    for prefix, items in listed.items():
-        values.update((f"{prefix}_{n}", item) for n, item in enumerate(items or ()))
+    lists = {"id": where.instance_ids, "private_ip": where.private_ips, "public_ip": where.public_ips}
+    for prefix, items in lists.items():
+        values.update(listed_values(prefix, items or ()))
     if where.instance_type_family is not None:
         values["family_from"] = where.instance_type_family + "."
         values["family_to"] = where.instance_type_family + "/"  # '/' sorts right after '.'
@@ -184,11 +184,11 @@ def _conditions(shape: Shape) -> list[ColumnElement[bool]]:
         _c.region_id == bindparam("region"),
     ]
     conditions += [_EQUAL[name] == bindparam(name) for name in shape.equal]
-    listed = {"id": (_c.id, shape.ids), "private_ip": (_c.private_ip, shape.private_ips)}
-    listed["public_ip"] = (_c.public_ip, shape.public_ips)
-    for prefix, (column, count) in listed.items():
+    lists = {"id": (_c.id, shape.ids), "private_ip": (_c.private_ip, shape.private_ips)}
+    lists["public_ip"] = (_c.public_ip, shape.public_ips)
+    for prefix, (column, count) in lists.items():
         if count:
-            conditions.append(column.in_([bindparam(f"{prefix}_{n}") for n in range(count)]))
+            conditions.append(column.in_(listed(prefix, count)))
     if shape.family:
         # A range rather than LIKE: it uses the index.
         conditions.append(

@@ -17,11 +17,11 @@ from __future__ import annotations
 import functools
 import importlib
 from collections import namedtuple
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, bindparam
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -88,6 +88,16 @@ class Prepared:
         result = _Compiled(compiled.string, names, constants)
         self._compiled[dialect.name] = result
         return result
+
+
+def listed(name: str, count: int) -> list[Any]:
+    """``count`` values bound as ``name_0`` … (an ``IN`` list of a shape with that many)."""
+    return [bindparam(f"{name}_{n}") for n in range(count)]
+
+
+def listed_values(name: str, items: Iterable[Any]) -> dict[str, Any]:
+    """The values of :func:`listed`."""
+    return {f"{name}_{n}": item for n, item in enumerate(items)}
 
 
 Shape = TypeVar("Shape", bound=Hashable)

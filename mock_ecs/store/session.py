@@ -26,7 +26,7 @@ from mock_ecs.protocol.errors import StateConflict
 from mock_ecs.store import tables
 from mock_ecs.store.instance_columns import chunked, instance_state, locks_of, schedule_columns
 from mock_ecs.store.listing import InstanceListing
-from mock_ecs.store.prepared import Prepared, by_shape, upsert_insert
+from mock_ecs.store.prepared import Prepared, by_shape, listed, listed_values, upsert_insert
 from mock_ecs.store.traffic import TrafficRecords
 
 # Nonces are kept twice as long as the 15-minute timestamp window that could replay them.
@@ -70,7 +70,7 @@ def _owned_instances(count: int) -> Any:
     return (
         select(_instances)
         .where(
-            _instances.c.id.in_([bindparam(f"id_{n}") for n in range(count)]),
+            _instances.c.id.in_(listed("id", count)),
             _instances.c.account_id == bindparam("account"),
             _instances.c.region_id == bindparam("region"),
         )
@@ -213,8 +213,7 @@ class StoreSession(InstanceListing, TrafficRecords):
     def instances(self, account_id: str, region_id: str, ids: Sequence[str]) -> Mapping[str, InstanceState]:
         rows = []
         for part in chunked(ids):
-            values = {"account": account_id, "region": region_id}
-            values.update((f"id_{n}", instance_id) for n, instance_id in enumerate(part))
+            values = {"account": account_id, "region": region_id, **listed_values("id", part)}
             rows += _owned_instances(len(part)).all(self.connection, values)
         return {state.id: state for state in self._states(rows)}
 
